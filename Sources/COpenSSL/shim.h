@@ -1,0 +1,70 @@
+// Small C shim over OpenSSL 3 for what Swift cannot import directly:
+// variadic functions, function-like macros, and OSSL_PARAM_BLD arrays whose
+// pointers must outlive a single call (Swift's automatic bridging does not allow that).
+#ifndef GREENLEDGER_OPENSSL_SHIM_H
+#define GREENLEDGER_OPENSSL_SHIM_H
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+/// A fresh P-256 key pair (EVP_PKEY_Q_keygen is variadic). NULL on failure.
+static inline EVP_PKEY *gl_generate_p256(void) {
+    return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+}
+
+/// OPENSSL_free is a macro that passes __FILE__/__LINE__.
+static inline void gl_openssl_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+
+/// BIO_get_mem_data is a macro over BIO_ctrl.
+static inline long gl_bio_mem_contents(BIO *bio, char **contents) {
+    return BIO_get_mem_data(bio, contents);
+}
+
+/// A P-256 public key from SEC1 octets (compressed or uncompressed). OpenSSL checks
+/// that the point lies on the curve. The OSSL_PARAM array built here holds pointers
+/// into `octets` until EVP_PKEY_fromdata returns. NULL on failure.
+static inline EVP_PKEY *gl_p256_public_from_octets(const unsigned char *octets, size_t length) {
+    EVP_PKEY *pkey = NULL;
+    EVP_PKEY_CTX *ctx = NULL;
+    OSSL_PARAM *params = NULL;
+    OSSL_PARAM_BLD *builder = OSSL_PARAM_BLD_new();
+    if (builder == NULL) return NULL;
+    if (!OSSL_PARAM_BLD_push_utf8_string(builder, OSSL_PKEY_PARAM_GROUP_NAME, "P-256", 0)) goto done;
+    if (!OSSL_PARAM_BLD_push_octet_string(builder, OSSL_PKEY_PARAM_PUB_KEY, octets, length)) goto done;
+    params = OSSL_PARAM_BLD_to_param(builder);
+    if (params == NULL) goto done;
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) <= 0) goto done;
+    if (EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0) pkey = NULL;
+done:
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(builder);
+    return pkey;
+}
+
+/// Refuses any passphrase prompt: an encrypted key file is an error, never a terminal prompt.
+static inline int gl_no_passphrase(char *buffer, int size, int rwflag, void *userdata) {
+    (void)buffer; (void)size; (void)rwflag; (void)userdata;
+    return 0;
+}
+
+static inline EVP_PKEY *gl_read_private_key_pem(BIO *bio) {
+    return PEM_read_bio_PrivateKey(bio, NULL, gl_no_passphrase, NULL);
+}
+
+static inline EVP_PKEY *gl_read_public_key_pem(BIO *bio) {
+    return PEM_read_bio_PUBKEY(bio, NULL, gl_no_passphrase, NULL);
+}
+
+#endif
