@@ -100,3 +100,21 @@ public enum Hex {
         }
     }
 }
+
+extension Digest {
+    /// Bit `index` (0 = the most significant bit of the first byte).
+    public func bit(_ index: Int) -> Bool {
+        precondition(index >= 0 && index < 256, "a digest has 256 bits")
+        let word = [w0, w1, w2, w3][index / 64]
+        return (word >> UInt64(63 - index % 64)) & 1 == 1
+    }
+
+    /// The index of the first bit where two digests differ, or nil when equal.
+    public func firstDifferingBit(from other: Digest) -> Int? {
+        let pairs = [(w0, other.w0), (w1, other.w1), (w2, other.w2), (w3, other.w3)]
+        for (index, (left, right)) in pairs.enumerated() where left != right {
+            return index * 64 + (left ^ right).leadingZeroBitCount
+        }
+        return nil
+    }
+}

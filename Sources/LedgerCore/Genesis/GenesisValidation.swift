@@ -49,6 +49,7 @@ extension Genesis {
             }
         }
         var funded = Set<[String]>()
+        var totals: [Identifier: UInt64] = [:]
         for (index, balance) in balances.enumerated() {
             let field = "balances[\(index)]"
             guard memberNames.contains(balance.member) else {
@@ -57,6 +58,11 @@ extension Genesis {
             guard funded.insert([balance.member.value, balance.currency.value]).inserted else {
                 throw .invalidGenesis(field: field, reason: "\(balance.member) already has a \(balance.currency) balance")
             }
+            let (total, overflow) = totals[balance.currency, default: 0].addingReportingOverflow(balance.amount)
+            guard !overflow else {
+                throw .invalidGenesis(field: "\(field).amount", reason: "the total of \(balance.currency) would exceed \(UInt64.max) minor units")
+            }
+            totals[balance.currency] = total
         }
         try consensus.validate()
     }
