@@ -103,18 +103,25 @@ public enum Hex {
 
 extension Digest {
     /// Bit `index` (0 = the most significant bit of the first byte).
+    @inlinable
     public func bit(_ index: Int) -> Bool {
         precondition(index >= 0 && index < 256, "a digest has 256 bits")
-        let word = [w0, w1, w2, w3][index / 64]
-        return (word >> UInt64(63 - index % 64)) & 1 == 1
+        let word: UInt64
+        switch index >> 6 {
+        case 0: word = w0
+        case 1: word = w1
+        case 2: word = w2
+        default: word = w3
+        }
+        return (word >> UInt64(63 - index & 63)) & 1 == 1
     }
 
     /// The index of the first bit where two digests differ, or nil when equal.
     public func firstDifferingBit(from other: Digest) -> Int? {
-        let pairs = [(w0, other.w0), (w1, other.w1), (w2, other.w2), (w3, other.w3)]
-        for (index, (left, right)) in pairs.enumerated() where left != right {
-            return index * 64 + (left ^ right).leadingZeroBitCount
-        }
+        if w0 != other.w0 { return (w0 ^ other.w0).leadingZeroBitCount }
+        if w1 != other.w1 { return 64 + (w1 ^ other.w1).leadingZeroBitCount }
+        if w2 != other.w2 { return 128 + (w2 ^ other.w2).leadingZeroBitCount }
+        if w3 != other.w3 { return 192 + (w3 ^ other.w3).leadingZeroBitCount }
         return nil
     }
 }

@@ -93,13 +93,9 @@ public struct PublicKey: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Throws unless `signature` is a canonical signature of `digest` by this key.
     public func verify(_ signature: Signature, digest: Digest) throws(CryptoError) {
-        let key = try PublicKeyCache.shared.key(for: compressed)
+        let cache = VerifyContextCache.current
+        let context = try cache.context(for: compressed)
         let der = signature.derEncoding
-        guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {
-            throw openSSLFailure("EVP_PKEY_CTX_new_from_pkey")
-        }
-        defer { EVP_PKEY_CTX_free(context) }
-        guard EVP_PKEY_verify_init(context) == 1 else { throw openSSLFailure("EVP_PKEY_verify_init") }
         let result = der.withUnsafeBufferPointer { signatureBuffer in
             digest.withUnsafeBytes { digestBuffer in
                 EVP_PKEY_verify(
@@ -109,6 +105,7 @@ public struct PublicKey: Hashable, Comparable, Sendable, CustomStringConvertible
         }
         guard result == 1 else {
             _ = drainOpenSSLErrors()
+            cache.discard(compressed)
             throw .signatureMismatch
         }
     }

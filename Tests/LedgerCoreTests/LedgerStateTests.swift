@@ -54,7 +54,11 @@ struct LedgerStateTests {
         #expect(receipt.failureCode == .amountOverflow)
         #expect(ledger.state.account(ledger.address("fund"))?.balance("XCO") == UInt64.max)
         #expect(ledger.state.account(ledger.address("owner"))?.balance("XCO") == 1)
-        // Attested totals overflow the same way.
+    }
+
+    @Test("INVARIANT no-overflow-attested: attested totals that would pass UInt64.max fail, never trap")
+    func attestedOverflowFails() throws {
+        let ledger = try TestLedger()
         try ledger.submit("owner", ledger.register("p-max"))
         #expect(try ledger.submit("verifier", ledger.attest("p-max", UInt64.max)).succeeded)
         let second = try ledger.submit("verifier", ledger.attest("p-max", 1))

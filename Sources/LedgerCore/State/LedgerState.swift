@@ -102,8 +102,9 @@ public final class LedgerState {
             let outcome = execute(transaction, context: context)
             receipts.append(Receipt(transactionID: transaction.id, outcome: outcome))
         }
-        let changes = dirtyKeys.sorted().map { StateChange(key: $0, value: value(of: $0)) }
-        let roots = ExecutionRoots(stateRoot: flushStateRoot(), receiptsRoot: Receipt.root(of: receipts))
+        let encodedKeys = dirtyKeys.map { (bytes: $0.bytes, key: $0) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
+        let changes = encodedKeys.map { StateChange(key: $0.key, keyBytes: $0.bytes, value: value(of: $0.key)) }
+        let roots = ExecutionRoots(stateRoot: flushStateRoot(changes), receiptsRoot: Receipt.root(of: receipts))
         height = block.height
         lastBlockHash = block.hash
         lastTimestampMillis = block.header.timestampMillis
@@ -132,11 +133,12 @@ public final class LedgerState {
 
     func markDirty(_ key: StateKey) { dirtyKeys.insert(key) }
 
-    /// Writes every dirty key into the Merkle tree and returns the new root.
-    private func flushStateRoot() -> Digest {
-        for key in dirtyKeys {
-            let keyHash = SHA256.hash(key.bytes)
-            if let value = value(of: key) {
+    /// Writes `changes` (by default every dirty key) into the Merkle tree and returns the new root.
+    private func flushStateRoot(_ changes: [StateChange]? = nil) -> Digest {
+        let changes = changes ?? dirtyKeys.map { StateChange(key: $0, keyBytes: $0.bytes, value: value(of: $0)) }
+        for change in changes {
+            let keyHash = SHA256.hash(change.keyBytes)
+            if let value = change.value {
                 tree.set(keyHash: keyHash, valueHash: SHA256.hash(value))
             } else {
                 tree.remove(keyHash: keyHash)

@@ -124,5 +124,7 @@ extension Bond: CanonicalEncodable {
 /// the key was removed. Storage persists these with the block, in one SQLite transaction.
 public struct StateChange: Hashable, Sendable {
     public let key: StateKey
+    /// `key.bytes`, encoded once.
+    public let keyBytes: [UInt8]
     public let value: [UInt8]?
 }
