@@ -21,7 +21,7 @@ public final class LedgerState {
     public private(set) var allocations: [BondProject: UInt64] = [:]
 
     let membersByAddress: [Address: Member]
-    private let tree = StateTree()
+    private var tree = StateTree()
     private var dirtyKeys = Set<StateKey>()
     /// Roots after each of the last `rootHistoryMax` heights, for checking headers that carry
     /// the roots after height − stateRootLag.
@@ -46,6 +46,43 @@ public final class LedgerState {
         }
         let roots = ExecutionRoots(stateRoot: flushStateRoot(), receiptsRoot: .zero)
         rootHistory[0] = roots
+    }
+
+    /// Restores the state after `checkpoint.height` from stored leaves (key bytes, value bytes),
+    /// rebuilding the Merkle tree. Throws if a leaf does not decode or the rebuilt root differs
+    /// from the root recorded for that height.
+    public convenience init(genesis: Genesis, restoring leaves: [(key: [UInt8], value: [UInt8])], at checkpoint: StateCheckpoint) throws(CodecError) {
+        self.init(genesis: genesis)
+        let genesisRoot = tree.rootHash
+        accounts = [:]
+        tree = StateTree()
+        for (keyBytes, value) in leaves {
+            let key = try StateKey(bytes: keyBytes)
+            switch try StateRecord(key: key, value: value) {
+            case .account(let address, let account): accounts[address] = account
+            case .project(let project): projects[project.projectID] = project
+            case .vintage(let key, let account): vintages[key] = account
+            case .attestation(let attestation):
+                attestations[ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage), default: []].append(attestation)
+            case .creditBlock(let block): creditBlocks[block.id] = block
+            case .bond(let bond): bonds[bond.bondID] = bond
+            case .allocation(let key, let amount): allocations[key] = amount
+            }
+            tree.set(keyHash: SHA256.hash(keyBytes), valueHash: SHA256.hash(value))
+        }
+        // Leaves arrive sorted by key bytes, and a vintage's attestations by sequence.
+        for (key, list) in attestations where !list.enumerated().allSatisfy({ UInt32($0.offset) == $0.element.sequence }) {
+            throw .invalidValue(field: "attestations", reason: "\(key) has a gap in its attestation sequence")
+        }
+        dirtyKeys.removeAll()
+        height = checkpoint.height
+        lastBlockHash = checkpoint.lastBlockHash
+        lastTimestampMillis = checkpoint.lastTimestampMillis
+        rootHistory = checkpoint.recentRoots
+        rootHistory[0] = rootHistory[0] ?? ExecutionRoots(stateRoot: genesisRoot, receiptsRoot: .zero)
+        if let recorded = checkpoint.recentRoots[checkpoint.height], recorded.stateRoot != tree.rootHash {
+            throw .invalidValue(field: "state", reason: "restored state root \(tree.rootHash.shortHex) differs from the root recorded at height \(checkpoint.height)")
+        }
     }
 
     public var stateRoot: Digest { tree.rootHash }
