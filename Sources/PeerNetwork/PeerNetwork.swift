@@ -99,3 +99,17 @@ public final class PeerNetwork: Sendable {
         return WireMessage.frame(kind: .message, body: message, allocator: allocator)
     }
 }
+
+extension PeerNetwork {
+    /// The socket endpoints of each link in use (tests: both ends agree on one connection).
+    func linkEndpoints() async -> [Int: LinkEndpoints] {
+        let manager = self.manager
+        return (try? await manager.loop.submit { manager.linkEndpoints() }.get()) ?? [:]
+    }
+
+    /// Stops or resumes reading every connection (tests: a peer that does not drain its sockets).
+    func setReading(_ enabled: Bool) async {
+        let manager = self.manager
+        try? await manager.loop.submit { manager.setReading(enabled) }.get()
+    }
+}

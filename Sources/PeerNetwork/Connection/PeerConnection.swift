@@ -9,8 +9,15 @@ final class PeerConnection {
     let id: Int
     let direction: Direction
     let channel: any Channel
-    /// `host:port` of the other end as the socket reports it.
-    let remoteAddress: String
+    /// `host:port` of the other end as the socket reports it (remembered once known, as a
+    /// closed socket no longer reports it).
+    var remoteAddress: String {
+        if let knownRemoteAddress { return knownRemoteAddress }
+        guard let address = channel.remoteAddress else { return "unknown address" }
+        knownRemoteAddress = Self.describe(address)
+        return knownRemoteAddress ?? "unknown address"
+    }
+    private var knownRemoteAddress: String?
     /// For an outbound connection, the validator dialed (before it proved anything).
     let dialedIndex: Int?
     /// The validator index proven by the handshake; nil until admission.
@@ -29,7 +36,6 @@ final class PeerConnection {
         self.channel = channel
         self.dialedIndex = dialedIndex
         self.peerIndex = nil
-        remoteAddress = Self.describe(channel.remoteAddress)
     }
 
     /// The validator that opened this connection, once both ends are known.

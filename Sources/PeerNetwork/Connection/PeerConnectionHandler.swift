@@ -46,6 +46,7 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        _ = connection.remoteAddress  // remember it while the socket can still say
         let timeoutSeconds = Double(handshakeTimeout.nanoseconds) / 1e9
         handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: handshakeTimeout) { [self] in
             fail(context, .handshake(.timedOut(seconds: timeoutSeconds)))

@@ -69,7 +69,9 @@ final class ConnectionManager: @unchecked Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture { try self.installInbound(channel) }
             }
-        return bootstrap.bind(host: host, port: local.port).flatMapErrorThrowing { error in
+        return bootstrap.bind(host: host, port: local.port).flatMapErrorThrowing { [self] error in
+            lifecycle = .idle
+            logger.error("cannot listen on \(host):\(local.port): \(error)")
             throw PeerNetworkError.bindFailed(host: host, port: local.port, reason: "\(error)")
         }.map { [self] channel in
             serverChannel = channel
@@ -126,6 +128,7 @@ final class ConnectionManager: @unchecked Sendable {
 
     func installOutbound(_ channel: any Channel, dialing index: Int) throws {
         loop.assertInEventLoop()
+        guard lifecycle == .running else { throw PeerNetworkError.notRunning }
         let connection = makeConnection(channel, direction: .outbound, dialedIndex: index)
         links[index].dialConnectionID = connection.id
         try installHandlers(channel, connection)
