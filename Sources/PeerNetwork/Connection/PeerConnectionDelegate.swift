@@ -7,6 +7,9 @@ protocol PeerConnectionDelegate: AnyObject {
     func connection(_ connection: PeerConnection, admit peerIndex: Int) -> AdmissionDecision
     /// Admitted and announced: messages may flow.
     func connectionEstablished(_ connection: PeerConnection)
+    /// Authenticated as initiator but refused because a better link exists: the owner
+    /// retires it (the handler still delivers what arrives on it until it closes).
+    func connectionSuperseded(_ connection: PeerConnection)
     func connection(_ connection: PeerConnection, received message: [UInt8])
     func connectionWritabilityChanged(_ connection: PeerConnection)
     /// The handler is closing the connection for `failure` (it is closed afterwards).
@@ -16,6 +19,7 @@ protocol PeerConnectionDelegate: AnyObject {
 
 enum AdmissionDecision: Equatable, Sendable {
     case accept
-    /// Not kept (a better link to the validator exists, or shutting down): the reason goes in the goodbye.
+    /// Not kept (a better link to the validator exists, or shutting down). A responder says
+    /// goodbye with the reason; an initiator retires the connection gracefully.
     case refuse(reason: String)
 }

@@ -162,9 +162,19 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     private func admit(_ context: ChannelHandlerContext, peerIndex: Int, sendAccept: Bool) {
         connection.peerIndex = peerIndex
         switch delegate.connection(connection, admit: peerIndex) {
-        case .refuse(let reason):
+        case .refuse(let reason) where sendAccept:
+            // Responder: the initiator has sent nothing but the handshake yet; just close.
             connection.closeReason = reason
             closeWithGoodbye(context, reason: reason)
+        case .refuse:
+            // Initiator: the responder accepted and may already have sent messages on this
+            // connection. Keep reading them (they are authenticated) while the owner
+            // retires it gracefully, instead of dropping them with an abrupt close.
+            handshakeTimer?.cancel()
+            handshakeTimer = nil
+            state = .established(peerIndex: peerIndex)
+            connection.isEstablished = true
+            delegate.connectionSuperseded(connection)
         case .accept:
             handshakeTimer?.cancel()
             handshakeTimer = nil

@@ -50,6 +50,16 @@ extension ConnectionManager: PeerConnectionDelegate {
         drain(index)
     }
 
+    func connectionSuperseded(_ connection: PeerConnection) {
+        guard let index = connection.peerIndex else { preconditionFailure("superseded only after admission sets peerIndex") }
+        if links[index].dialConnectionID == connection.id {
+            links[index].isDialing = false
+            links[index].dialConnectionID = nil
+        }
+        retire(connection)
+        scheduleDial(index)
+    }
+
     func connection(_ connection: PeerConnection, received message: [UInt8]) {
         guard let index = connection.peerIndex else { return }
         counters.messagesIn += 1
@@ -87,7 +97,7 @@ extension ConnectionManager: PeerConnectionDelegate {
         case .handshake(let error):
             counters.handshakeFailures += 1
             if connection.direction == .inbound {
-                logger.warning("refused handshake from \(subject): \(error)")
+                logger.warning("refused handshake on \(subject): \(error)")
             } else {
                 logger.warning("handshake with \(subject) failed: \(error)")
             }

@@ -238,4 +238,24 @@ import Testing
         }
         #expect(reason == "duplicate connection")
     }
+
+    @Test func initiatorThatKeepsAnotherLinkStillDeliversWhatFollowsTheAccept() throws {
+        let dialer = try makeEnd(local: 0, dialing: 2)
+        let listener = try makeEnd(local: 2)
+        dialer.delegate.decision = .refuse(reason: "duplicate connection")
+        let hello = try #require(try dialer.channel.readOutbound(as: ByteBuffer.self))
+        try listener.channel.writeInbound(hello)
+        try dialer.channel.writeInbound(try #require(try listener.channel.readOutbound(as: ByteBuffer.self)))
+        try listener.channel.writeInbound(try #require(try dialer.channel.readOutbound(as: ByteBuffer.self)))
+        // The listener accepted and at once sends a message behind its accept frame.
+        #expect(listener.delegate.established == [0])
+        try listener.channel.writeOutbound(frame(.message([5])))
+        try pump(dialer, listener)
+        #expect(dialer.delegate.superseded == [2])
+        #expect(dialer.delegate.established.isEmpty)
+        #expect(dialer.delegate.messages == [[5]])
+        #expect(dialer.delegate.failures.isEmpty)
+        _ = try? dialer.channel.finish()
+        _ = try? listener.channel.finish()
+    }
 }

@@ -18,7 +18,9 @@ final class RecordingDelegate: PeerConnectionDelegate {
         admitted.append(peerIndex)
         return decision
     }
+    var superseded: [Int] = []
     func connectionEstablished(_ connection: PeerConnection) { established.append(connection.peerIndex ?? -1) }
+    func connectionSuperseded(_ connection: PeerConnection) { superseded.append(connection.peerIndex ?? -1) }
     func connection(_ connection: PeerConnection, received message: [UInt8]) { messages.append(message) }
     func connectionWritabilityChanged(_ connection: PeerConnection) { writabilityChanges += 1 }
     func connection(_ connection: PeerConnection, failed failure: ConnectionFailure) { failures.append(failure) }
