@@ -1,0 +1,37 @@
+import LedgerCrypto
+
+/// Why a handshake was refused. The description is what the log and the goodbye frame say.
+enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unsupportedVersion(UInt8)
+    case genesisMismatch(ours: Digest, theirs: Digest)
+    /// The dialer claims an index genesis does not list.
+    case unknownValidator(index: UInt32, validatorCount: Int)
+    /// The dialer claims to be this node.
+    case claimsOurIndex(index: UInt32)
+    /// The dialer meant to reach another validator: its config points at the wrong address.
+    case wrongResponder(expected: Int, dialed: UInt32)
+    /// The signature does not prove the key genesis lists for `validatorIndex`.
+    case invalidSignature(validatorIndex: Int)
+    case unexpectedMessage(kind: WireKind, during: String)
+    case timedOut(seconds: Double)
+    case refusedByPeer(reason: String)
+    case signingFailed(CryptoError)
+
+    var description: String {
+        switch self {
+        case .unsupportedVersion(let version):
+            "unsupported handshake version \(version) (this node speaks \(Hello.protocolVersionCurrent))"
+        case .genesisMismatch(let ours, let theirs):
+            "genesis hash mismatch: peer is on \(theirs.shortHex)…, this node on \(ours.shortHex)… (another chain or another genesis file)"
+        case .unknownValidator(let index, let count): "claims validator \(index), but genesis lists only 0..<\(count)"
+        case .claimsOurIndex(let index): "claims validator \(index), which is this node"
+        case .wrongResponder(let expected, let dialed):
+            "dialed validator \(dialed) but reached validator \(expected) (check the peer's address list)"
+        case .invalidSignature(let index): "signature does not prove the key genesis lists for validator \(index)"
+        case .unexpectedMessage(let kind, let during): "unexpected \(kind) frame during \(during)"
+        case .timedOut(let seconds): "handshake not completed within \(seconds) s"
+        case .refusedByPeer(let reason): "peer refused the handshake: \(reason)"
+        case .signingFailed(let error): "could not sign the handshake: \(error)"
+        }
+    }
+}
