@@ -12,7 +12,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // PeerNetwork (branch peer-network): TCP peer layer.
+        // SwiftNIO and swift-log for the peer layer.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -24,15 +24,24 @@ let package = Package(
         ),
         .target(name: "LedgerCrypto", dependencies: ["COpenSSL"]),
         .target(name: "LedgerCore", dependencies: ["LedgerCrypto"]),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "Storage", dependencies: ["LedgerCore", "LedgerCrypto", "CSQLite"]),
+        .target(name: "Audit", dependencies: ["LedgerCore", "LedgerCrypto", "Storage"]),
         .executableTarget(
             name: "greenledger",
             dependencies: [
                 "LedgerCore",
                 "LedgerCrypto",
+                "Storage",
+                "Audit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // PeerNetwork (branch peer-network): TCP peer layer; depends on the codec and crypto only.
+        // SwiftNIO and swift-log for the peer layer. depends on the codec and crypto only.
         .target(
             name: "PeerNetwork",
             dependencies: [
@@ -45,7 +54,8 @@ let package = Package(
         ),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
-        // PeerNetwork (branch peer-network).
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "LedgerCore", "LedgerCrypto"]),
+
         .testTarget(
             name: "PeerNetworkTests",
             dependencies: [

@@ -8,7 +8,7 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure this machine: crypto rates and the state machine's apply rate.",
         discussion: "Build with -c release first; debug figures are meaningless. See docs/benchmarks.md.",
-        subcommands: [CryptoBench.self, ApplyBench.self]
+        subcommands: [CryptoBench.self, ApplyBench.self, VerifyBench.self]
     )
 }
 

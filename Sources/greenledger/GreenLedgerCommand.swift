@@ -11,6 +11,6 @@ struct GreenLedgerCommand: AsyncParsableCommand {
             `greenledger bench crypto` to measure this machine.
             """,
         version: "0.1.0",
-        subcommands: [KeysCommand.self, GenesisCommand.self, BenchCommand.self]
+        subcommands: [KeysCommand.self, GenesisCommand.self, VerifyCommand.self, BenchCommand.self]
     )
 }

@@ -253,6 +253,14 @@ public struct BlockExecution: Sendable {
     public let roots: ExecutionRoots
     /// Every key the block wrote, sorted, with its new bytes (nil = removed).
     public let changes: [StateChange]
+
+    public init(height: UInt64, blockHash: Digest, receipts: [Receipt], roots: ExecutionRoots, changes: [StateChange]) {
+        self.height = height
+        self.blockHash = blockHash
+        self.receipts = receipts
+        self.roots = roots
+        self.changes = changes
+    }
 }
 
 struct ExecutionContext {

@@ -127,4 +127,10 @@ public struct StateChange: Hashable, Sendable {
     /// `key.bytes`, encoded once.
     public let keyBytes: [UInt8]
     public let value: [UInt8]?
+
+    public init(key: StateKey, keyBytes: [UInt8], value: [UInt8]?) {
+        self.key = key
+        self.keyBytes = keyBytes
+        self.value = value
+    }
 }

@@ -1,0 +1,49 @@
+/// What `greenledger verify` found: either every check passed, or the first bad height and
+/// what is wrong there; plus the green-finance summary of the chain as replayed.
+public struct AuditReport: Codable, Sendable {
+    public var genesisHash: String
+    public var chainID: String
+    public var storedGenesisHash: String?
+    public var fromHeight: UInt64
+    public var toHeight: UInt64
+    public var blocksChecked: UInt64 = 0
+    public var transactionsChecked: UInt64 = 0
+    public var signaturesChecked: UInt64 = 0
+    public var certificatesChecked: UInt64 = 0
+    public var stateTablesChecked = false
+    public var failure: AuditFailure?
+    public var flows: [FlowLine] = []
+    public var credits = CreditSummary()
+    public var bonds: [BondLine] = []
+    public var elapsedSeconds: Double = 0
+
+    public var passed: Bool { failure == nil }
+
+    public struct AuditFailure: Codable, Sendable, Equatable {
+        /// The first height where something is wrong (0: the data as a whole, e.g. its genesis).
+        public var height: UInt64
+        public var problem: String
+    }
+
+    /// Funds moved per taxonomy category and currency (transfers and bond allocations).
+    public struct FlowLine: Codable, Sendable, Equatable {
+        public var category: String
+        public var currency: String
+        public var transfers: UInt64
+        public var amount: UInt64
+    }
+
+    public struct CreditSummary: Codable, Sendable, Equatable {
+        public var attestedKg: UInt64 = 0
+        public var issuedKg: UInt64 = 0
+        public var retiredKg: UInt64 = 0
+        public var retirements: UInt64 = 0
+    }
+
+    public struct BondLine: Codable, Sendable, Equatable {
+        public var bondID: String
+        public var currency: String
+        public var faceValue: UInt64
+        public var allocated: UInt64
+    }
+}
