@@ -48,45 +48,15 @@ struct GenesisCommand: ParsableCommand {
         var balances: [String] = []
 
         func run() throws {
-            guard (1...Limits.validatorsMax).contains(validators) else {
-                throw CLIError("--validators must be 1…\(Limits.validatorsMax)")
-            }
-            guard basePort > 0, basePort + validators - 1 <= 65_535 else { throw CLIError("--base-port leaves no room for \(validators) ports") }
-            let memberSpecs = try (members.isEmpty ? DemoConsortium.members : members).map(MemberSpec.init(parsing:))
-            let balanceSpecs = try (members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances).map(BalanceSpec.init(parsing:))
-            let keysDirectory = URL(fileURLWithPath: out).appendingPathComponent("keys").path
-            let path = URL(fileURLWithPath: out).appendingPathComponent("genesis.json")
-            // Refuse before writing anything, so a second run never leaves half a consortium.
-            guard !FileManager.default.fileExists(atPath: path.path) else {
-                throw CLIError("\(path.path) already exists; refusing to overwrite a genesis (choose another --out)")
-            }
-
-            var validatorInfos: [ValidatorInfo] = []
-            for index in 0..<validators {
-                let key = try SigningKey()
-                let name = "validator-\(index)"
-                try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(name).pem")
-                validatorInfos.append(ValidatorInfo(
-                    name: try Identifier(name), publicKey: key.publicKey, host: host, port: UInt16(basePort + index)))
-            }
-            var memberList: [Member] = []
-            for spec in memberSpecs {
-                let key = try SigningKey()
-                try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(spec.name).pem")
-                memberList.append(Member(name: spec.name, publicKey: key.publicKey, roles: spec.roles))
-            }
-            let genesis = Genesis(
-                chainID: try Identifier(chainID),
-                genesisTimeMillis: UInt64(Date().timeIntervalSince1970 * 1_000),
-                validators: validatorInfos, members: memberList,
-                balances: balanceSpecs.map { InitialBalance(member: $0.member, currency: $0.currency, amount: $0.amount) },
-                consensus: ConsensusParameters())
-            try genesis.validate()
-            try genesis.jsonData().write(to: path)
-            print("wrote \(path.path) for chain \(genesis.chainID)")
-            print("genesis hash: \(genesis.hash)")
-            print("keys in \(keysDirectory): \(validators) validators, \(memberList.count) members")
-            for member in memberList {
+            let plan = try ConsortiumPlan(
+                validators: validators, chainID: chainID, host: host, basePort: basePort,
+                members: members.isEmpty ? DemoConsortium.members : members,
+                balances: members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances)
+            let created = try plan.write(to: out)
+            print("wrote \(created.genesisPath) for chain \(created.genesis.chainID)")
+            print("genesis hash: \(created.genesis.hash)")
+            print("keys in \(created.keysDirectory): \(validators) validators, \(created.genesis.members.count) members")
+            for member in created.genesis.members {
                 print("  \(member.name.value.padding(toLength: 16, withPad: " ", startingAt: 0)) \(member.roles.map(\.name).joined(separator: "+").padding(toLength: 22, withPad: " ", startingAt: 0)) \(member.address)")
             }
         }

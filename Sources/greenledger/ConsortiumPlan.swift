@@ -1,0 +1,64 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+
+/// A consortium to create: validators on consecutive ports and members with roles and opening
+/// balances. `write(to:)` creates the genesis and one key file per validator and member,
+/// refusing before writing anything if a genesis is already there.
+struct ConsortiumPlan {
+    let validators: Int
+    let chainID: Identifier
+    let host: String
+    let basePort: Int
+    let members: [MemberSpec]
+    let balances: [BalanceSpec]
+
+    init(validators: Int, chainID: String, host: String, basePort: Int, members: [String], balances: [String]) throws {
+        guard (1...Limits.validatorsMax).contains(validators) else {
+            throw CLIError("--validators must be 1…\(Limits.validatorsMax)")
+        }
+        guard basePort > 0, basePort + validators - 1 <= 65_535 else { throw CLIError("--base-port leaves no room for \(validators) ports") }
+        do { self.chainID = try Identifier(chainID) } catch { throw CLIError("--chain-id: \(error)") }
+        self.validators = validators
+        self.host = host
+        self.basePort = basePort
+        self.members = try members.map(MemberSpec.init(parsing:))
+        self.balances = try balances.map(BalanceSpec.init(parsing:))
+    }
+
+    struct Created {
+        let genesis: Genesis
+        let genesisPath: String
+        let keysDirectory: String
+    }
+
+    func write(to directory: String) throws -> Created {
+        let keysDirectory = URL(fileURLWithPath: directory).appendingPathComponent("keys").path
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("genesis.json")
+        // Refuse before writing anything, so a second run never leaves half a consortium.
+        guard !FileManager.default.fileExists(atPath: path.path) else {
+            throw CLIError("\(path.path) already exists; refusing to overwrite a genesis (choose another directory)")
+        }
+        var validatorInfos: [ValidatorInfo] = []
+        for index in 0..<validators {
+            let key = try SigningKey()
+            let name = "validator-\(index)"
+            try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(name).pem")
+            validatorInfos.append(ValidatorInfo(name: try Identifier(name), publicKey: key.publicKey, host: host, port: UInt16(basePort + index)))
+        }
+        var memberList: [Member] = []
+        for spec in members {
+            let key = try SigningKey()
+            try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(spec.name).pem")
+            memberList.append(Member(name: spec.name, publicKey: key.publicKey, roles: spec.roles))
+        }
+        let genesis = Genesis(
+            chainID: chainID, genesisTimeMillis: UInt64(Date().timeIntervalSince1970 * 1_000),
+            validators: validatorInfos, members: memberList,
+            balances: balances.map { InitialBalance(member: $0.member, currency: $0.currency, amount: $0.amount) },
+            consensus: ConsensusParameters())
+        try genesis.validate()
+        try genesis.jsonData().write(to: path)
+        return Created(genesis: genesis, genesisPath: path.path, keysDirectory: keysDirectory)
+    }
+}
