@@ -222,6 +222,15 @@ public final class LedgerStore {
         }
     }
 
+    /// Atomically replaces the whole journal with `records` (Consensus compacts its journal
+    /// after a stable checkpoint; the old records vanish only if the new ones are durable).
+    public func replaceJournal(with records: [[UInt8]]) throws(StorageError) {
+        try database.transaction { () throws(StorageError) in
+            try database.query("DELETE FROM journal")
+            for record in records { try database.query("INSERT INTO journal (record) VALUES (?)", [.blob(record)]) }
+        }
+    }
+
     /// Drops journal records up to and including `sequence` (after a stable checkpoint).
     public func truncateJournal(through sequence: Int64) throws(StorageError) {
         try database.query("DELETE FROM journal WHERE sequence <= ?", [.integer(sequence)])

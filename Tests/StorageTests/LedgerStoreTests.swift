@@ -96,6 +96,8 @@ struct LedgerStoreTests {
         try reopened.truncateJournal(through: first)
         #expect(try reopened.journal().map(\.record) == [[4, 5, 6]])
         #expect(try reopened.journal(after: last).isEmpty)
+        try reopened.replaceJournal(with: [[9], [8, 7]])
+        #expect(try LedgerStore(directory: directory.path, genesis: chain.genesis).journal().map(\.record) == [[9], [8, 7]])
     }
 
     @Test("blocks must be stored in height order")

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Where a local testnet keeps its files: `DIR/genesis.json`, `DIR/keys/*.pem`, and per
+/// validator `DIR/node-i/` with `node.json` (config), `data/` (the ledger), `node.log` and
+/// `node.pid`.
+struct TestnetLayout {
+    let directory: String
+
+    var genesisPath: String { path("genesis.json") }
+    var keysDirectory: String { path("keys") }
+    func nodeHome(_ index: Int) -> String { path("node-\(index)") }
+    func configPath(_ index: Int) -> String { "\(nodeHome(index))/node.json" }
+    func logPath(_ index: Int) -> String { "\(nodeHome(index))/node.log" }
+    func pidPath(_ index: Int) -> String { "\(nodeHome(index))/node.pid" }
+
+    private func path(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
+
+    /// Validator homes present, in index order.
+    func nodeIndices() -> [Int] {
+        var indices: [Int] = []
+        while FileManager.default.fileExists(atPath: configPath(indices.count)) { indices.append(indices.count) }
+        return indices
+    }
+
+    /// The pid recorded for node `index` if that process is still alive.
+    func runningPID(_ index: Int) -> pid_t? {
+        guard let text = try? String(contentsOfFile: pidPath(index), encoding: .utf8),
+            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
+        else { return nil }
+        return kill(pid, 0) == 0 ? pid : nil
+    }
+}
+
+/// Process helpers for the testnet: detached children and free-port checks.
+enum LocalProcess {
+    /// Starts `executable arguments` in its own session (so it outlives this command and a
+    /// closed terminal), with stdout and stderr appended to `logPath`. Returns its pid.
+    static func spawnDetached(_ executable: String, _ arguments: [String], logPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (0x80 in glibc) is hidden behind _GNU_SOURCE from Swift.
+        posix_spawnattr_setflags(&attributes, 0x80)
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard status == 0 else { throw CLIError("cannot start \(executable): \(String(cString: strerror(status)))") }
+        return pid
+    }
+
+    /// True when nothing listens on 127.0.0.1:`port` and we may bind it.
+    static func isPortFree(_ port: Int, host: String = "127.0.0.1") -> Bool {
+        let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketDescriptor >= 0 else { return false }
+        defer { close(socketDescriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr(host)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
+    }
+
+    /// This binary's own path, to start nodes with the same build.
+    static var ownExecutable: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
+    /// SIGTERM, then SIGKILL if the process has not exited by the deadline. True if it exited.
+    @discardableResult
+    static func stop(_ pid: pid_t, graceSeconds: Double = 10) -> Bool {
+        guard kill(pid, SIGTERM) == 0 else { return true }
+        let deadline = Date().addingTimeInterval(graceSeconds)
+        while Date() < deadline {
+            if kill(pid, 0) != 0 { return true }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid { return true }
+            usleep(50_000)
+        }
+        kill(pid, SIGKILL)
+        return false
+    }
+}
