@@ -42,6 +42,8 @@ public struct APIServer<Service: NodeService>: Sendable {
     }
 
     /// Serves until the calling task is cancelled (or SIGTERM/SIGINT when `handleSignals`).
+    /// Cancellation stops at once, cutting requests in progress; for a graceful stop put
+    /// `application()` in the node's `ServiceGroup` and trigger its graceful shutdown.
     public func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         try await application(onListening: onListening).runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
         logger.notice("client API stopped")
