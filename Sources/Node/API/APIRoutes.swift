@@ -37,7 +37,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
             }
         let results = await service.submit(transactions)
         let accepted = results.filter(\.isPending).count
-        logger.info("transactions submitted", metadata: [
+        logger.debug("transactions submitted", metadata: [
             "count": "\(transactions.count)", "pending": "\(accepted)", "rejected": "\(transactions.count - accepted)",
         ])
         guard let timeoutMillis = wait else {
