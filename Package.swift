@@ -15,6 +15,8 @@ let package = Package(
         // SwiftNIO and swift-log for the peer layer.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Hummingbird 2 for the node's HTTP/JSON client API (module Node).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,10 +54,36 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Node: mempool and the HTTP/JSON client API (and its client). Consensus and
+        // PeerNetwork are wired in later by the node runtime.
+        .target(
+            name: "Node",
+            dependencies: [
+                "LedgerCore",
+                "LedgerCrypto",
+                "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "LedgerCore", "LedgerCrypto"]),
 
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node",
+                "LedgerCore",
+                "LedgerCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "PeerNetworkTests",
             dependencies: [

@@ -1,0 +1,26 @@
+/// Where and within which bounds the client API serves.
+public struct APIConfiguration: Sendable, Hashable {
+    public var host: String
+    /// 0 picks an ephemeral port (tests); `APIServer.run(onListening:)` reports the real one.
+    public var port: Int
+    /// Largest request body read; larger requests get 413 `body-too-large`.
+    public var bodySizeMaxBytes: Int
+    /// Most transactions in one POST.
+    public var batchTransactionsMax: Int
+    /// Longest `?wait=true` wait a client may ask for; longer requests are capped to it.
+    public var waitTimeoutMaxMillis: UInt64
+    /// The wait when `?wait=true` gives no `timeoutMillis`.
+    public var waitTimeoutDefaultMillis: UInt64
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, bodySizeMaxBytes: Int = 5 * 1_024 * 1_024, batchTransactionsMax: Int = 500,
+        waitTimeoutMaxMillis: UInt64 = 60_000, waitTimeoutDefaultMillis: UInt64 = 10_000
+    ) {
+        self.host = host
+        self.port = port
+        self.bodySizeMaxBytes = bodySizeMaxBytes
+        self.batchTransactionsMax = batchTransactionsMax
+        self.waitTimeoutMaxMillis = waitTimeoutMaxMillis
+        self.waitTimeoutDefaultMillis = waitTimeoutDefaultMillis
+    }
+}

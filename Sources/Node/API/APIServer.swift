@@ -1,0 +1,51 @@
+import Hummingbird
+import Logging
+import NIOCore
+
+/// The node's HTTP/JSON client API on Hummingbird 2 (a well-kept Swift server on SwiftNIO,
+/// which the node already uses), over a `NodeService`. Endpoints and shapes: docs/api.md.
+public struct APIServer<Service: NodeService>: Sendable {
+    public let service: Service
+    public let configuration: APIConfiguration
+    private let logger: Logger
+
+    public init(service: Service, configuration: APIConfiguration = APIConfiguration(), logger: Logger = Logger(label: "greenledger.api")) {
+        self.service = service
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// The router with every endpoint; `HummingbirdTesting` drives it without sockets.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        APIRoutes(service: service, configuration: configuration, logger: logger).register(on: router)
+        return router
+    }
+
+    /// The Hummingbird application: a `Service` the node can put in its `ServiceGroup`.
+    /// `onListening` receives the bound port (useful with port 0).
+    public func application(
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let logger = self.logger
+        let configuration = self.configuration
+        return Application(
+            router: router(),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "greenledger"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? configuration.port
+                logger.notice("client API listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+                await onListening(port)
+            },
+            logger: logger)
+    }
+
+    /// Serves until the calling task is cancelled (or SIGTERM/SIGINT when `handleSignals`).
+    /// Cancellation stops at once, cutting requests in progress; for a graceful stop put
+    /// `application()` in the node's `ServiceGroup` and trigger its graceful shutdown.
+    public func run(handleSignals: Bool = false, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onListening: onListening).runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
+        logger.notice("client API stopped")
+    }
+}

@@ -1,0 +1,36 @@
+/// `POST /v1/transactions` as JSON: exactly one of the two fields, hex of canonical bytes.
+public struct SubmitRequestBody: Codable, Sendable, Hashable {
+    public var transaction: String?
+    public var transactions: [String]?
+
+    public init(transaction: String? = nil, transactions: [String]? = nil) {
+        self.transaction = transaction
+        self.transactions = transactions
+    }
+}
+
+/// The answer to `POST /v1/transactions`: one result per submitted transaction, in order.
+public struct SubmitResponseBody: Codable, Sendable, Hashable {
+    public var results: [SubmissionResultBody]
+
+    public init(results: [SubmissionResultBody]) { self.results = results }
+}
+
+public struct SubmissionResultBody: Codable, Sendable, Hashable {
+    /// Transaction id (hex).
+    public var id: String
+    /// `accepted` (newly admitted), `duplicate` (already pending: nothing changed) or `rejected`.
+    public var status: String
+    /// Why it was rejected.
+    public var error: ErrorDetail?
+    /// With `?wait=true`: the transaction's status when the wait ended (committed, with its
+    /// receipt and proofs, or still pending when the wait timed out).
+    public var commit: TransactionBody?
+
+    public init(id: String, status: String, error: ErrorDetail? = nil, commit: TransactionBody? = nil) {
+        self.id = id
+        self.status = status
+        self.error = error
+        self.commit = commit
+    }
+}

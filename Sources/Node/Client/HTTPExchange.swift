@@ -1,0 +1,85 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One HTTP/1.1 request and its response over a fresh connection (`Connection: close`), on
+/// SwiftNIO. Why not URLSession: on Linux it lives in FoundationNetworking, which links
+/// libcurl into the binary and behaves differently from Darwin's; the node already runs on
+/// NIO, so the client uses the same stack and needs no new dependency. The response body is
+/// bounded and the whole exchange has a deadline.
+struct HTTPExchange: Sendable {
+    struct Reply: Sendable {
+        let status: Int
+        let contentType: String?
+        let body: [UInt8]
+    }
+
+    let host: String
+    let port: Int
+    let timeoutMillis: UInt64
+    let responseSizeMaxBytes: Int
+
+    var endpoint: String { "\(host):\(port)" }
+
+    func send(method: HTTPMethod, path: String, contentType: String? = nil, accept: String = "application/json", body: [UInt8]? = nil)
+        async throws(NodeClientError) -> Reply
+    {
+        do {
+            return try await withThrowingTaskGroup(of: Reply.self) { group in
+                group.addTask { try await exchange(method: method, path: path, contentType: contentType, accept: accept, body: body) }
+                group.addTask {
+                    try await Task.sleep(for: .milliseconds(timeoutMillis))
+                    throw NodeClientError.timedOut(endpoint: endpoint, afterMillis: timeoutMillis)
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as NodeClientError {
+            throw error
+        } catch {
+            throw .connectionFailed(endpoint: endpoint, reason: "\(error)")
+        }
+    }
+
+    private func exchange(method: HTTPMethod, path: String, contentType: String?, accept: String, body: [UInt8]?) async throws -> Reply {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(.milliseconds(Int64(min(timeoutMillis, UInt64(Int64.max)))))
+            .connect(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
+                }
+            }
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: endpoint)
+        headers.add(name: "Accept", value: accept)
+        headers.add(name: "Connection", value: "close")
+        headers.add(name: "Content-Length", value: String(body?.count ?? 0))
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(.head(head))
+            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            try await outbound.write(.end(nil))
+            var responseHead: HTTPResponseHead?
+            var collected = ByteBuffer()
+            for try await part in inbound {
+                switch part {
+                case .head(let received):
+                    responseHead = received
+                case .body(var chunk):
+                    guard collected.readableBytes + chunk.readableBytes <= responseSizeMaxBytes else {
+                        throw NodeClientError.responseTooLarge(endpoint: endpoint, maximumBytes: responseSizeMaxBytes)
+                    }
+                    collected.writeBuffer(&chunk)
+                case .end:
+                    guard let responseHead else { break }
+                    return Reply(
+                        status: Int(responseHead.status.code), contentType: responseHead.headers.first(name: "Content-Type"),
+                        body: Array(collected.readableBytesView))
+                }
+            }
+            throw NodeClientError.malformedResponse(endpoint: endpoint, reason: "the connection closed before a complete response")
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// Why a call to a node's client API failed, in words for the CLI's user.
+public enum NodeClientError: Error, Sendable, Hashable, CustomStringConvertible {
+    case invalidURL(String)
+    case connectionFailed(endpoint: String, reason: String)
+    case timedOut(endpoint: String, afterMillis: UInt64)
+    case responseTooLarge(endpoint: String, maximumBytes: Int)
+    case malformedResponse(endpoint: String, reason: String)
+    /// The node answered with an API error.
+    case api(status: Int, code: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .invalidURL(let text): "\"\(text)\" is not a node URL such as http://127.0.0.1:8080"
+        case .connectionFailed(let endpoint, let reason): "cannot reach the node at \(endpoint): \(reason); is it running?"
+        case .timedOut(let endpoint, let millis): "the node at \(endpoint) did not answer within \(millis) ms"
+        case .responseTooLarge(let endpoint, let maximum): "the answer from \(endpoint) is above \(maximum) bytes"
+        case .malformedResponse(let endpoint, let reason): "the answer from \(endpoint) is not what the API returns: \(reason)"
+        case .api(let status, let code, let message): "the node refused the request (\(status) \(code)): \(message)"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import LedgerCore
+import LedgerCrypto
+
+/// Verifies a batch of transaction signatures spread over all cores: one child task per core,
+/// each checking a contiguous slice, so the caller's actor is never blocked by ECDSA work.
+enum ParallelSignatureCheck {
+    /// Below this many signatures, one task does it all (spawning costs more than it saves).
+    static let parallelThreshold = 4
+
+    /// `result[i]` is true when `transactions[i]`'s signature is its sender's.
+    static func verify(_ transactions: [Transaction], verifier: any SignatureVerifier) async -> [Bool] {
+        let lanes = max(1, min(ProcessInfo.processInfo.activeProcessorCount, transactions.count))
+        guard transactions.count >= parallelThreshold, lanes > 1 else {
+            return transactions.map { verifies($0, verifier) }
+        }
+        let sliceSize = (transactions.count + lanes - 1) / lanes
+        var results = [Bool](repeating: false, count: transactions.count)
+        await withTaskGroup(of: (Int, [Bool]).self) { group in
+            for start in stride(from: 0, to: transactions.count, by: sliceSize) {
+                let slice = Array(transactions[start..<min(start + sliceSize, transactions.count)])
+                group.addTask { (start, slice.map { verifies($0, verifier) }) }
+            }
+            for await (start, checked) in group {
+                results.replaceSubrange(start..<start + checked.count, with: checked)
+            }
+        }
+        return results
+    }
+
+    private static func verifies(_ transaction: Transaction, _ verifier: any SignatureVerifier) -> Bool {
+        verifier.isValidSignature(transaction.signature, digest: transaction.signingDigest, publicKey: transaction.sender)
+    }
+}
