@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "greenledger", targets: ["greenledger"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        // Consensus (branch `consensus`): the PBFT core's seeded fault simulator.
+        .executable(name: "sim", targets: ["sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +31,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Consensus (branch `consensus`): PBFT core as a pure state machine, its simulator and tests.
+        .target(name: "Consensus", dependencies: ["LedgerCore", "LedgerCrypto"]),
+        .executableTarget(
+            name: "sim",
+            dependencies: [
+                "Consensus",
+                "LedgerCore",
+                "LedgerCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore", "LedgerCrypto"]),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
     ],
