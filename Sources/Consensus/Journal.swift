@@ -64,6 +64,8 @@ extension Replica {
         }
         let keys = sentMessages.keys.sorted { ($0.height, $0.view, $0.kind.rawValue) < ($1.height, $1.view, $1.kind.rawValue) }
         for key in keys { records.append(.sent(sentMessages[key]!)) }
+        if let ownViewChange { records.append(.sent(.viewChange(ownViewChange))) }
+        if let installedNewView, isPrimary { records.append(.sent(.newView(installedNewView))) }
         return records.map(\.encoded)
     }
 
@@ -95,7 +97,16 @@ extension Replica {
             if key.kind == .commit { slot.commitSent = true }
             slots[key.height] = slot
         }
-        if isViewChanging { timerDeadlineTick = tickCount + timeoutTicks }
+        if isViewChanging {
+            if ownViewChange?.newView != view {
+                let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
+                    .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
+                ownViewChange = ViewChange(newView: view, checkpoint: stableCertificate, prepared: prepared)
+            }
+        } else {
+            ownViewChange = nil
+        }
+        if installedNewView?.view != view || isViewChanging { installedNewView = nil }
         lastProgressTick = tickCount
     }
 
@@ -107,6 +118,8 @@ extension Replica {
                 isViewChanging = changing
             }
         case .sent(let message):
+            if case .newView(let newView) = message, newView.view >= (installedNewView?.view ?? 0) { installedNewView = newView }
+            if case .viewChange(let change) = message, change.newView >= (ownViewChange?.newView ?? 0) { ownViewChange = change }
             guard let key = Replica.sentKey(message) else { return }
             sentVotes[key] = Replica.votedDigest(message)
             sentMessages[key] = message
@@ -117,7 +130,7 @@ extension Replica {
         case .prepared(let certificate, let block):
             if let existing = preparedCertificates[certificate.height], existing.view >= certificate.view { return }
             preparedCertificates[certificate.height] = certificate
-            if let block, block.hash == certificate.blockHash { blocks[block.hash] = block }
+            if let block, block.hash == certificate.blockHash { storeBody(block) }
         case .stable(let certificate):
             if certificate.height > (stableCertificate?.height ?? 0) { stableCertificate = certificate }
         }

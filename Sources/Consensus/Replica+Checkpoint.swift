@@ -85,7 +85,7 @@ extension Replica {
         executions = executions.filter { $0.key + lag > height }
         sentVotes = sentVotes.filter { $0.key.height > height }
         sentMessages = sentMessages.filter { $0.key.height > height }
-        output.journalReplacement = journalSnapshot()
+        journalCompactionPending = true
     }
 
     /// A checkpoint certificate with 2f+1 valid CHECKPOINT signatures from distinct validators.

@@ -18,13 +18,22 @@ extension Replica {
             startViewChange(to: view + 1)
         }
         stateTransferTick()
+        resendViewChange()
+    }
+
+    /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost).
+    mutating func resendViewChange() {
+        guard isViewChanging, timerDeadlineTick == nil, let ownViewChange, tickCount >= viewChangeResendTick else { return }
+        viewChangeResendTick = tickCount + timeoutTicks
+        output.messages.append(OutboundMessage(destination: .broadcast, message: .viewChange(ownViewChange)))
     }
 
     /// A backup's timer runs while work it knows of (a forwarded transaction, an accepted
     /// proposal) is uncommitted; it restarts on every commit. During a view change it always runs.
     mutating func updateTimer() {
-        let outstanding = isViewChanging || !mempool.isEmpty || slots.keys.contains { $0 > committedHeight }
-        guard outstanding, isViewChanging || !isPrimary else {
+        if isViewChanging { return }
+        let outstanding = !mempool.isEmpty || slots.keys.contains { $0 > committedHeight }
+        guard outstanding, !isPrimary else {
             timerDeadlineTick = nil
             return
         }
@@ -40,5 +49,18 @@ extension Replica {
             send(.checkpoint(Checkpoint(height: result.height, blockHash: blockHash, stateRoot: result.stateRoot)))
         }
         evaluateCheckpoints()
+    }
+}
+
+extension Replica {
+    /// One line of state for traces and logs.
+    public var stateSummary: String {
+        let slotText = slots.keys.sorted().map { height in
+            let slot = slots[height]!
+            let body = blocks[slot.blockHash] == nil ? "?" : ""
+            return "\(height)\(body)\(slot.prepareSent ? "p" : "")\(slot.commitSent ? "c" : "")"
+        }.joined(separator: ",")
+        let prepared = preparedCertificates.keys.sorted().map { "\($0)@\(preparedCertificates[$0]!.view)" }.joined(separator: ",")
+        return "view=\(view)\(isViewChanging ? "*" : "") committed=\(committedHeight) executed=\(executedHeight) low=\(lowWatermark) slots=[\(slotText)] prepared=[\(prepared)] mempool=\(mempool.count) certs=\(commitCertificates.keys.sorted()) transfer=\(transfer.map { "\($0.targetHeight)@\($0.peer)" } ?? "-") timer=\(timerDeadlineTick.map { "\($0 - min($0, tickCount))" } ?? "-")"
     }
 }

@@ -19,9 +19,14 @@ extension Replica {
         output.journalAppends.append(JournalRecord.view(newView, changing: true).encoded)
         let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
             .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
-        send(.viewChange(ViewChange(newView: newView, checkpoint: stableCertificate, prepared: prepared)))
+        let change = ViewChange(newView: newView, checkpoint: stableCertificate, prepared: prepared)
+        send(.viewChange(change))
+        ownViewChange = change
+        viewChangeResendTick = tickCount + timeoutTicks
         viewChangeAttempts += 1
-        timerDeadlineTick = tickCount + timeoutTicks
+        // Castro–Liskov: the timer for the next view starts only once 2f+1 VIEW-CHANGEs for
+        // this one arrived, so a lone replica cannot run ahead of the others.
+        timerDeadlineTick = nil
         viewChanges = viewChanges.filter { $0.key >= newView }
         futureBuffer.removeAll { ($0.messageView ?? newView) < newView }
         tryNewView()
@@ -31,8 +36,8 @@ extension Replica {
         let target = change.newView
         if target < view || (target == view && !isViewChanging) {
             // The sender is behind: the current primary resends its NEW-VIEW.
-            if let installed = installedNewView, isPrimary, case .newView(let newView) = installed.message, envelope.sender != selfIndex {
-                output.messages.append(OutboundMessage(destination: .replica(envelope.sender), message: .newView(newView)))
+            if let installedNewView, isPrimary, envelope.sender != selfIndex {
+                output.messages.append(OutboundMessage(destination: .replica(envelope.sender), message: .newView(installedNewView)))
             }
             return drop(.staleView)
         }
@@ -43,6 +48,9 @@ extension Replica {
         }
         guard isValid(change) else { return drop(.invalidContent) }
         viewChanges[target, default: [:]][envelope.sender] = envelope
+        if isViewChanging, target == view, timerDeadlineTick == nil, viewChanges[target]!.count >= config.quorum {
+            timerDeadlineTick = tickCount + timeoutTicks
+        }
         // Join on f+1 VIEW-CHANGEs for higher views: the smallest such view.
         let higher = viewChanges.filter { $0.key > view }
         var senders = Set<UInt16>()
@@ -125,7 +133,8 @@ extension Replica {
         view = newView.view
         isViewChanging = false
         slots = [:]
-        installedNewView = envelope
+        installedNewView = newView
+        ownViewChange = nil
         counters.newViewsInstalled += 1
         output.journalAppends.append(JournalRecord.view(view, changing: false).encoded)
         timerDeadlineTick = nil

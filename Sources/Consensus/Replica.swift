@@ -54,7 +54,7 @@ public struct Replica: Sendable {
     var sentMessages: [SentKey: ConsensusMessage] = [:]
     var mempool = Mempool()
     var viewChanges: [UInt64: [UInt16: SignedEnvelope]] = [:]
-    var installedNewView: SignedEnvelope?
+    var installedNewView: NewView?
     var newViewSent = false
     var futureBuffer: [SignedEnvelope] = []
     var nowMillis: UInt64 = 0
@@ -65,6 +65,9 @@ public struct Replica: Sendable {
     var bodyRequests: [Digest: UInt64] = [:]
     var bodyRequestCount: UInt64 = 0
     var transferAttempts = 0
+    var ownViewChange: ViewChange?
+    var viewChangeResendTick: UInt64 = 0
+    var journalCompactionPending = false
     var committedTransactionIDs: Set<Digest> = []
     var committedTransactionOrder: [Digest] = []
     var transfer: TransferState?
@@ -94,6 +97,11 @@ public struct Replica: Sendable {
         case .restart(let recovery): restore(from: recovery)
         }
         advance()
+        if journalCompactionPending {
+            // Taken last, so the snapshot holds everything this step journaled.
+            journalCompactionPending = false
+            output.journalReplacement = journalSnapshot()
+        }
         let result = output
         output = ReplicaOutput()
         return result

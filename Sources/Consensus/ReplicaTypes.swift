@@ -122,8 +122,9 @@ public struct OutboundMessage: Hashable, Sendable {
     public let message: ConsensusMessage
 }
 
-/// What the host must do after a step, in this order: make `journalAppends` durable (and,
-/// if `journalReplacement` is set, atomically replace the whole journal with it), then
+/// What the host must do after a step, in this order: make `journalAppends` durable (or,
+/// if `journalReplacement` is set, atomically replace the whole journal with it: it already
+/// holds everything this step appended), then
 /// send `messages`, then store `committed` blocks (height order) and execute them, and
 /// start `stateTransferRequests`.
 public struct ReplicaOutput: Sendable {

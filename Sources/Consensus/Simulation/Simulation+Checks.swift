@@ -47,14 +47,17 @@ extension Simulation {
     }
 
     /// An honest validator never sends two different votes for one kind, view and height.
-    func checkVote(_ message: ConsensusMessage, validator: UInt16) {
-        guard let key = Replica.sentKey(message) else { return }
+    /// Returns the key if this vote was new (a crash inside the step may still unsend it).
+    func checkVote(_ message: ConsensusMessage, validator: UInt16) -> VoteRecordKey? {
+        guard let key = Replica.sentKey(message) else { return nil }
         let record = VoteRecordKey(validator: validator, kind: key.kind, view: key.view, height: key.height)
         let digest = Replica.votedDigest(message)
         if let previous = honestVotes[record], previous != digest {
             violation("double vote: honest validator \(validator) sent two \(key.kind) at view \(key.view) height \(key.height)")
         }
+        guard honestVotes[record] == nil else { return nil }
         honestVotes[record] = digest
+        return record
     }
 
     func reportLiveness() {
@@ -65,6 +68,7 @@ extension Simulation {
                 violation("liveness: n\(node) at height \(height) (\(atHeal) when faults stopped) after \(options.livenessBoundMillis) ms")
             }
         }
+        for node in nodes.indices { trace.line("state n\(node): \(nodes[node].replica.stateSummary)", keep: options.trace) }
     }
 }
 

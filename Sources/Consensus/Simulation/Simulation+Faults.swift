@@ -57,10 +57,13 @@ extension Simulation {
         let changing = candidates.filter { nodes[$0].replica.isViewChanging }
         let pool = !changing.isEmpty && random.below(2) == 0 ? changing : candidates
         let node = pool[Int(random.below(UInt64(pool.count)))]
-        let interrupted = random.below(2) == 0
+        // Only a step none of whose messages has arrived anywhere can be undone.
+        let unsent = nodes[node].lastStepMessageIDs.allSatisfy { inFlight.contains($0) }
+        let interrupted = unsent && random.below(2) == 0
         if interrupted {
             nodes[node].journal = nodes[node].journalBeforeStep
             for id in nodes[node].lastStepMessageIDs { cancelled.insert(id) }
+            for key in nodes[node].lastStepVotes { honestVotes[key] = nil }
         }
         nodes[node].crashedInViewChange = nodes[node].replica.isViewChanging
         accumulate(node)

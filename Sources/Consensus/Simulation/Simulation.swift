@@ -27,6 +27,7 @@ public final class Simulation {
         var journal: [[UInt8]] = []
         var journalBeforeStep: [[UInt8]] = []
         var lastStepMessageIDs: [UInt64] = []
+        var lastStepVotes: [VoteRecordKey] = []
         var store: [CommittedBlock] = []
         var executions: [ExecutionResult] = []
         var clockSkewMillis: UInt64 = 0
@@ -67,6 +68,8 @@ public final class Simulation {
     var twinLeakPerMille = 300
     var partition: Partition?
     var cancelled: Set<UInt64> = []
+    /// Messages scheduled but not yet delivered (a crash can only "unsend" these).
+    var inFlight: Set<UInt64> = []
     var nextMessageID: UInt64 = 0
     var recentEnvelopes: [SignedEnvelope] = []
     var canonicalChain: [UInt64: Digest] = [:]
@@ -208,6 +211,7 @@ public final class Simulation {
     func handle(_ event: Event) {
         switch event {
         case .deliver(let envelope, let node, let id):
+            inFlight.remove(id)
             if cancelled.remove(id) != nil { return }
             result.messagesDelivered += 1
             step(node, .message(envelope))
@@ -235,6 +239,7 @@ public final class Simulation {
         guard nodes[node].up else { return }
         nodes[node].journalBeforeStep = nodes[node].journal
         nodes[node].lastStepMessageIDs = []
+        nodes[node].lastStepVotes = []
         let viewBefore = (nodes[node].replica.view, nodes[node].replica.isViewChanging)
         var work: [ReplicaEvent] = [event]
         var rounds = 0
@@ -273,7 +278,7 @@ public final class Simulation {
         let digest = outbound.message.signingDigest(chainID: chainID, genesisHash: genesisHash)
         let signature = try! signers[Int(validator)].sign(digest: digest)
         let envelope = SignedEnvelope(sender: validator, message: outbound.message, signature: signature)
-        if nodes[node].isHonest { checkVote(outbound.message, validator: validator) }
+        if nodes[node].isHonest, let key = checkVote(outbound.message, validator: validator) { nodes[node].lastStepVotes.append(key) }
         // The bytes a peer would carry: encoded once, decoded strictly.
         let decoded = try! SignedEnvelope.decode(envelope.canonicalBytes)
         precondition(decoded == envelope, "canonical encoding round-trips")
@@ -305,6 +310,7 @@ public final class Simulation {
     func schedule(_ envelope: SignedEnvelope, to target: Int, at time: UInt64, from node: Int) {
         nextMessageID += 1
         nodes[node].lastStepMessageIDs.append(nextMessageID)
+        inFlight.insert(nextMessageID)
         queue.push(.deliver(envelope, node: target, id: nextMessageID), at: time)
     }
 
