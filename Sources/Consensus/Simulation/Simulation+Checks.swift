@@ -7,6 +7,8 @@ extension Simulation {
     func violation(_ text: String) {
         guard result.violations.count < Simulation.violationsMax else { return }
         result.violations.append(text)
+        // A safety violation ends the run: its first reason is the one that matters.
+        if !text.hasPrefix("liveness") { finished = true }
         trace.line("t=\(now) VIOLATION \(text)", keep: options.trace)
     }
 
