@@ -155,7 +155,9 @@ extension Replica {
                 requestBody(certificate.blockHash, from: certificate.signatures.map(\.validatorIndex))
                 return
             }
-            guard block.header.parentHash == lastCommittedHash, (try? block.validateStructure()) != nil else {
+            // Only more than f faulty validators could certify a block that fails these.
+            guard block.height == certificate.height, block.header.parentHash == lastCommittedHash,
+                  (try? block.validateStructure()) != nil else {
                 counters.safetyAlarms += 1
                 return
             }
@@ -200,8 +202,9 @@ extension Replica {
             let parentHash: Digest
             let parentTimestamp: UInt64
             if height - 1 <= committedHeight {
-                parentHash = committedHashes[height - 1]!
-                parentTimestamp = committedTimestamps[height - 1]!
+                guard let hash = committedHashes[height - 1], let timestamp = committedTimestamps[height - 1] else { return }
+                parentHash = hash
+                parentTimestamp = timestamp
             } else {
                 guard let slot = slots[height - 1], let parent = blocks[slot.blockHash] else { return }
                 parentHash = slot.blockHash

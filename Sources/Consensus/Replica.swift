@@ -83,7 +83,7 @@ public struct Replica: Sendable {
     var selfIndex: UInt16 { config.selfIndex }
     var highWatermark: UInt64 { lowWatermark + UInt64(parameters.watermarkWindow) }
     var isPrimary: Bool { config.primary(of: view) == selfIndex }
-    public var lastCommittedHash: Digest { committedHashes[committedHeight]! }
+    public var lastCommittedHash: Digest { committedHashes[committedHeight] ?? .zero }
 
     /// Handles one event and returns what the host must do.
     public mutating func step(_ event: ReplicaEvent) -> ReplicaOutput {

@@ -83,7 +83,8 @@ public struct StateTransferResponse: Hashable, Sendable {
 }
 
 /// What the host's durable stores hold after a crash: the journal, the recent committed
-/// headers (ascending, ending at the last committed block) and recent execution results.
+/// headers (ascending, ending at the last committed block; at least the last
+/// watermarkWindow + stateRootLag + 1) and as many recent execution results.
 public struct Recovery: Sendable {
     public let journal: [[UInt8]]
     public let committedHeaders: [BlockHeader]
