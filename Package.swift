@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .executable(name: "greenledger", targets: ["greenledger"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
+        // The PBFT core's seeded fault simulator.
+        .executable(name: "sim", targets: ["sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,7 +42,9 @@ let package = Package(
                 "LedgerCrypto",
                 "Storage",
                 "Audit",
+                "Node",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // SwiftNIO and swift-log for the peer layer. depends on the codec and crypto only.
@@ -54,14 +58,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        // Node: mempool and the HTTP/JSON client API (and its client). Consensus and
-        // PeerNetwork are wired in later by the node runtime.
+        // Node: the validator runtime (consensus driver, mempool, storage, peers) and the
+        // HTTP/JSON client API with its client.
         .target(
             name: "Node",
             dependencies: [
                 "LedgerCore",
                 "LedgerCrypto",
                 "Storage",
+                "Consensus",
+                "PeerNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -69,8 +75,21 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The PBFT core as a pure state machine, its simulator and tests.
+        .target(name: "Consensus", dependencies: ["LedgerCore", "LedgerCrypto"]),
+        .executableTarget(
+            name: "sim",
+            dependencies: [
+                "Consensus",
+                "LedgerCore",
+                "LedgerCrypto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore", "LedgerCrypto"]),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Node", "LedgerCore", "LedgerCrypto"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "LedgerCore", "LedgerCrypto"]),
 
         .testTarget(

@@ -11,6 +11,9 @@ struct GreenLedgerCommand: AsyncParsableCommand {
             `greenledger bench crypto` to measure this machine.
             """,
         version: "0.1.0",
-        subcommands: [KeysCommand.self, GenesisCommand.self, VerifyCommand.self, BenchCommand.self]
+        subcommands: [
+            TestnetCommand.self, NodeCommand.self, TxCommand.self, KeysCommand.self, GenesisCommand.self, VerifyCommand.self,
+            BenchCommand.self,
+        ]
     )
 }

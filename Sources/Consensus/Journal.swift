@@ -1,0 +1,138 @@
+import LedgerCore
+import LedgerCrypto
+
+/// One durable journal record. Storage keeps the encoded bytes without understanding them;
+/// the host appends a step's records before it sends that step's messages, so after a
+/// crash the replica knows every vote it may have sent and never contradicts one.
+enum JournalRecord: Equatable, Sendable {
+    static let formatVersion: UInt8 = 1
+    /// The current view, and whether the replica was changing into it.
+    case view(UInt64, changing: Bool)
+    /// A message about to be sent.
+    case sent(ConsensusMessage)
+    /// A prepared certificate (and its block), recorded before the COMMIT that follows it.
+    case prepared(PreparedCertificate, Block?)
+    case stable(CheckpointCertificate)
+
+    var encoded: [UInt8] { canonicalBytes }
+}
+
+extension JournalRecord: CanonicalCodable {
+    func encode(to writer: inout CanonicalWriter) {
+        writer.write(JournalRecord.formatVersion)
+        switch self {
+        case .view(let view, let changing):
+            writer.write(UInt8(1))
+            writer.write(view)
+            writer.write(changing)
+        case .sent(let message):
+            writer.write(UInt8(2))
+            writer.write(message)
+        case .prepared(let certificate, let block):
+            writer.write(UInt8(3))
+            writer.write(certificate)
+            writer.write(block)
+        case .stable(let certificate):
+            writer.write(UInt8(4))
+            writer.write(certificate)
+        }
+    }
+
+    init(from reader: inout CanonicalReader) throws(CodecError) {
+        let version = try reader.readUInt8("journal version")
+        guard version == JournalRecord.formatVersion else { throw .unsupportedVersion(type: "journal record", version: version) }
+        let tag = try reader.readUInt8("journal tag")
+        switch tag {
+        case 1: self = .view(try reader.readUInt64("view"), changing: try reader.readBool("changing"))
+        case 2: self = .sent(try reader.read(ConsensusMessage.self))
+        case 3: self = .prepared(try reader.read(PreparedCertificate.self), try reader.readOptional(Block.self, "block"))
+        case 4: self = .stable(try reader.read(CheckpointCertificate.self))
+        default: throw .unknownTag(type: "journal record", tag: tag)
+        }
+    }
+}
+
+extension Replica {
+    /// The whole journal as it should be after a stable checkpoint: the view, the
+    /// checkpoint, and what was sent or prepared above it. Replaces the old records.
+    func journalSnapshot() -> [[UInt8]] {
+        var records: [JournalRecord] = [.view(view, changing: isViewChanging)]
+        if let stableCertificate { records.append(.stable(stableCertificate)) }
+        for height in preparedCertificates.keys.sorted() {
+            let certificate = preparedCertificates[height]!
+            records.append(.prepared(certificate, blocks[certificate.blockHash]))
+        }
+        let keys = sentMessages.keys.sorted { ($0.height, $0.view, $0.kind.rawValue) < ($1.height, $1.view, $1.kind.rawValue) }
+        for key in keys { records.append(.sent(sentMessages[key]!)) }
+        if let ownViewChange { records.append(.sent(.viewChange(ownViewChange))) }
+        if let installedNewView, isPrimary { records.append(.sent(.newView(installedNewView))) }
+        return records.map(\.encoded)
+    }
+
+    /// Rebuilds the replica after a crash from the host's durable state.
+    mutating func restore(from recovery: Recovery) {
+        for header in recovery.committedHeaders {
+            committedHashes[header.height] = header.hash
+            committedTimestamps[header.height] = header.timestampMillis
+            committedHeight = max(committedHeight, header.height)
+        }
+        for result in recovery.executions {
+            executions[result.height] = result
+            executedHeight = max(executedHeight, result.height)
+        }
+        for bytes in recovery.journal {
+            guard let record = try? JournalRecord(canonicalBytes: bytes) else {
+                drop(.invalidContent)
+                continue
+            }
+            apply(record)
+        }
+        if let stableCertificate, stableCertificate.height <= committedHeight { lowWatermark = stableCertificate.height }
+        // Slots of the current view come back from the votes this replica sent in it.
+        for (key, message) in sentMessages.sorted(by: { $0.key.height < $1.key.height }) where key.view == view && key.height > lowWatermark {
+            let digest = Replica.votedDigest(message)
+            var slot = slots[key.height] ?? Slot(blockHash: digest)
+            guard slot.blockHash == digest else { continue }
+            if key.kind == .prepare { slot.prepareSent = true }
+            if key.kind == .commit { slot.commitSent = true }
+            slots[key.height] = slot
+        }
+        if isViewChanging {
+            if ownViewChange?.newView != view {
+                let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
+                    .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
+                ownViewChange = ViewChange(newView: view, checkpoint: stableCertificate, prepared: prepared)
+            }
+        } else {
+            ownViewChange = nil
+        }
+        if installedNewView?.view != view || isViewChanging { installedNewView = nil }
+        lastProgressTick = tickCount
+    }
+
+    private mutating func apply(_ record: JournalRecord) {
+        switch record {
+        case .view(let recordedView, let changing):
+            if recordedView >= view {
+                view = recordedView
+                isViewChanging = changing
+            }
+        case .sent(let message):
+            if case .newView(let newView) = message, newView.view >= (installedNewView?.view ?? 0) { installedNewView = newView }
+            if case .viewChange(let change) = message, change.newView >= (ownViewChange?.newView ?? 0) { ownViewChange = change }
+            guard let key = Replica.sentKey(message) else { return }
+            sentVotes[key] = Replica.votedDigest(message)
+            sentMessages[key] = message
+            if case .prePrepare(let p) = message {
+                blocks[p.block.hash] = p.block
+                blockValidity[p.block.hash] = true
+            }
+        case .prepared(let certificate, let block):
+            if let existing = preparedCertificates[certificate.height], existing.view >= certificate.view { return }
+            preparedCertificates[certificate.height] = certificate
+            if let block, block.hash == certificate.blockHash { storeBody(block) }
+        case .stable(let certificate):
+            if certificate.height > (stableCertificate?.height ?? 0) { stableCertificate = certificate }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+import LedgerCore
+import LedgerCrypto
+
+/// The normal case: PRE-PREPARE → PREPARE → COMMIT, commit on 2f+1 COMMITs of one view,
+/// delivery in height order.
+extension Replica {
+    static let committedTransactionIDsMax = 20_000
+
+    // MARK: Transactions
+
+    /// Valid transactions enter the mempool; a backup forwards new ones to the primary.
+    mutating func offer(_ transactions: [Transaction], forward: Bool = true) {
+        var accepted: [Transaction] = []
+        for transaction in transactions.prefix(ConsensusLimits.forwardTransactionsMax) {
+            guard transaction.chainID == config.chainID else { drop(.wrongChain); continue }
+            guard !mempool.contains(transaction.id), !committedTransactionIDs.contains(transaction.id) else { continue }
+            guard (try? transaction.verifySignature(using: config.verifier)) != nil else { drop(.badSignature); continue }
+            if mempool.insert(transaction) { accepted.append(transaction) }
+        }
+        if forward, !isPrimary, !accepted.isEmpty {
+            send(.forward(accepted), to: .replica(config.primary(of: view)))
+        }
+    }
+
+    // MARK: Votes
+
+    mutating func onPrePrepare(_ prePrepare: PrePrepare, from sender: UInt16) {
+        guard sender == config.primary(of: prePrepare.view) else { return drop(.notFromPrimary) }
+        guard prePrepare.block.header.chainID == config.chainID else { return drop(.wrongChain) }
+        let height = prePrepare.height
+        guard inWindow(height) else { return drop(.outsideWatermarks) }
+        let digest = prePrepare.block.hash
+        if let slot = slots[height] {
+            if slot.blockHash == digest {
+                if blocks[digest] == nil { storeBody(prePrepare.block) }
+                return drop(.duplicate)
+            }
+            return record(evidence: Evidence(
+                validator: sender, kind: .prePrepare, view: prePrepare.view, height: height, first: slot.blockHash, second: digest))
+        }
+        storeBody(prePrepare.block)
+        slots[height] = Slot(blockHash: digest)
+    }
+
+    mutating func onPrepare(_ vote: Vote, from sender: UInt16, signature: Signature) {
+        guard inWindow(vote.height) else { return drop(.outsideWatermarks) }
+        let outcome = prepares.add(sender: sender, view: vote.view, height: vote.height, digest: vote.blockHash, signature: signature)
+        noteVote(outcome, kind: .prepare, vote: vote, sender: sender)
+    }
+
+    mutating func onCommit(_ vote: Vote, from sender: UInt16, signature: Signature) {
+        guard inWindow(vote.height) else { return drop(.outsideWatermarks) }
+        let outcome = commits.add(sender: sender, view: vote.view, height: vote.height, digest: vote.blockHash, signature: signature)
+        noteVote(outcome, kind: .commit, vote: vote, sender: sender)
+        guard case .added(let count) = outcome, count >= config.quorum, vote.height > committedHeight else { return }
+        let certificate = CommitCertificate(
+            view: vote.view, height: vote.height, blockHash: vote.blockHash,
+            signatures: commits.signatureList(view: vote.view, height: vote.height, digest: vote.blockHash))
+        if let existing = commitCertificates[vote.height] {
+            if existing.blockHash != vote.blockHash { counters.safetyAlarms += 1 }
+            return
+        }
+        commitCertificates[vote.height] = certificate
+    }
+
+    mutating func noteVote(_ outcome: VoteTable.Outcome, kind: VoteKind, vote: Vote, sender: UInt16) {
+        switch outcome {
+        case .added: break
+        case .duplicate: drop(.duplicate)
+        case .overLimit: drop(.bufferFull)
+        case .conflict(let first):
+            record(evidence: Evidence(validator: sender, kind: kind, view: vote.view, height: vote.height, first: first, second: vote.blockHash))
+        }
+    }
+
+    // MARK: Progress
+
+    /// Runs after every event: propose, vote, deliver, and keep the view timer honest.
+    mutating func advance() {
+        propose()
+        prepareAndCommit()
+        deliverCommitted()
+        propose()
+        prepareAndCommit()
+        updateTimer()
+    }
+
+    /// Sends PREPARE for accepted proposals that pass every check, and COMMIT once prepared.
+    mutating func prepareAndCommit() {
+        guard !isViewChanging else { return }
+        for height in slots.keys.sorted() {
+            guard var slot = slots[height] else { continue }
+            if !slot.prepareSent {
+                guard canPrepare(height: height, digest: slot.blockHash) else { continue }
+                send(.prepare(Vote(view: view, height: height, blockHash: slot.blockHash)))
+                slot.prepareSent = true
+            }
+            if !slot.commitSent, prepares.count(view: view, height: height, digest: slot.blockHash) >= config.quorum,
+               !wouldContradict(.commit, view: view, height: height, digest: slot.blockHash) {
+                let certificate = PreparedCertificate(
+                    view: view, height: height, blockHash: slot.blockHash,
+                    signatures: prepares.signatureList(view: view, height: height, digest: slot.blockHash))
+                preparedCertificates[height] = certificate
+                output.journalAppends.append(JournalRecord.prepared(certificate, blocks[slot.blockHash]).encoded)
+                send(.commit(Vote(view: view, height: height, blockHash: slot.blockHash)))
+                slot.commitSent = true
+            }
+            slots[height] = slot
+        }
+    }
+
+    /// The PREPARE rule: the parent is prepared in this view (or committed), the roots
+    /// match this replica's execution of h − L, the timestamp is sane, the block is valid,
+    /// and no earlier vote of this replica says otherwise.
+    func canPrepare(height: UInt64, digest: Digest) -> Bool {
+        guard !wouldContradict(.prepare, view: view, height: height, digest: digest) else { return false }
+        if height <= committedHeight { return committedHashes[height] == digest }
+        guard let block = blocks[digest], blockValidity[digest] == true else { return false }
+        let header = block.header
+        let parentHeight = height - 1
+        if parentHeight <= committedHeight {
+            guard committedHashes[parentHeight] == header.parentHash else { return false }
+        } else {
+            guard let parent = preparedCertificates[parentHeight], parent.view == view, parent.blockHash == header.parentHash,
+                  slots[parentHeight]?.blockHash == header.parentHash else { return false }
+        }
+        guard let parentTimestamp = committedTimestamps[parentHeight] ?? blocks[header.parentHash]?.header.timestampMillis,
+              header.timestampMillis > parentTimestamp,
+              header.timestampMillis <= nowMillis + parameters.clockSkewMaxMillis else { return false }
+        guard let roots = expectedRoots(height: height) else { return false }
+        return header.stateRoot == roots.stateRoot && header.receiptsRoot == roots.receiptsRoot
+    }
+
+    /// The roots a header at `height` must carry, or nil until h − L is executed.
+    func expectedRoots(height: UInt64) -> (stateRoot: Digest, receiptsRoot: Digest)? {
+        let lag = UInt64(parameters.stateRootLag)
+        if height <= lag { return (config.genesisStateRoot, config.genesisReceiptsRoot) }
+        guard let result = executions[height - lag] else { return nil }
+        return (result.stateRoot, result.receiptsRoot)
+    }
+
+    /// Structure, chain, size and every transaction's signature.
+    func isValid(_ block: Block) -> Bool {
+        guard block.header.chainID == config.chainID, block.transactions.count <= Int(parameters.batchSizeMax) else { return false }
+        guard (try? block.validateStructure()) != nil else { return false }
+        return block.transactions.allSatisfy { transaction in
+            transaction.chainID == config.chainID && (try? transaction.verifySignature(using: config.verifier)) != nil
+        }
+    }
+
+    /// Commits certified blocks in height order.
+    mutating func deliverCommitted() {
+        while let certificate = commitCertificates[committedHeight + 1] {
+            guard let block = blocks[certificate.blockHash] else {
+                requestBody(certificate.blockHash, from: certificate.signatures.map(\.validatorIndex))
+                return
+            }
+            // Only more than f faulty validators could certify a block that fails these.
+            guard block.height == certificate.height, block.header.parentHash == lastCommittedHash,
+                  (try? block.validateStructure()) != nil else {
+                counters.safetyAlarms += 1
+                return
+            }
+            commit(block, certificate: certificate)
+        }
+    }
+
+    mutating func commit(_ block: Block, certificate: CommitCertificate) {
+        precondition(block.height == committedHeight + 1, "blocks commit in height order")
+        output.committed.append(CommittedBlock(block: block, certificate: certificate))
+        committedHeight = block.height
+        committedHashes[block.height] = block.hash
+        committedTimestamps[block.height] = block.header.timestampMillis
+        commitCertificates[block.height] = nil
+        bodyRequests[block.hash] = nil
+        let ids = Set(block.transactions.map(\.id))
+        mempool.remove(ids)
+        for id in block.transactions.map(\.id) where committedTransactionIDs.insert(id).inserted {
+            committedTransactionOrder.append(id)
+        }
+        if committedTransactionOrder.count > Replica.committedTransactionIDsMax {
+            let excess = committedTransactionOrder.count - Replica.committedTransactionIDsMax
+            committedTransactionIDs.subtract(committedTransactionOrder.prefix(excess))
+            committedTransactionOrder.removeFirst(excess)
+        }
+        counters.blocksCommitted += 1
+        lastProgressTick = tickCount
+        if !isViewChanging {
+            viewChangeAttempts = 0
+            timerDeadlineTick = nil
+        }
+        if let transfer, committedHeight >= transfer.targetHeight { self.transfer = nil }
+    }
+
+    /// The primary batches mempool transactions into new blocks, pipelined up to a depth.
+    mutating func propose() {
+        guard isPrimary, !isViewChanging else { return }
+        for _ in 0..<Replica.pipelineDepthMax {
+            let height = max(committedHeight, slots.keys.max() ?? 0) + 1
+            guard height <= highWatermark, height > lowWatermark, height - committedHeight <= Replica.pipelineDepthMax,
+                  let roots = expectedRoots(height: height) else { return }
+            let parentHash: Digest
+            let parentTimestamp: UInt64
+            if height - 1 <= committedHeight {
+                guard let hash = committedHashes[height - 1], let timestamp = committedTimestamps[height - 1] else { return }
+                parentHash = hash
+                parentTimestamp = timestamp
+            } else {
+                guard let slot = slots[height - 1], let parent = blocks[slot.blockHash] else { return }
+                parentHash = slot.blockHash
+                parentTimestamp = parent.header.timestampMillis
+            }
+            var excluded = Set<Digest>()
+            for (slotHeight, slot) in slots where slotHeight > committedHeight {
+                for transaction in blocks[slot.blockHash]?.transactions ?? [] { excluded.insert(transaction.id) }
+            }
+            let batch = mempool.batch(limit: Int(parameters.batchSizeMax), excluding: excluded)
+            guard !batch.isEmpty else { return }
+            let block = Block(
+                chainID: config.chainID, height: height, parentHash: parentHash,
+                timestampMillis: max(nowMillis, parentTimestamp + 1), transactions: batch,
+                stateRoot: roots.stateRoot, receiptsRoot: roots.receiptsRoot)
+            guard !wouldContradict(.prePrepare, view: view, height: height, digest: block.hash) else { return }
+            blocks[block.hash] = block
+            blockValidity[block.hash] = true
+            slots[height] = Slot(blockHash: block.hash)
+            send(.prePrepare(PrePrepare(view: view, block: block)))
+        }
+    }
+
+    // MARK: Block bodies
+
+    /// Asks one of `peers` (rotating) for a body this replica needs; rate-limited.
+    mutating func requestBody(_ digest: Digest, from peers: [UInt16]) {
+        let candidates = peers.filter { $0 != selfIndex }
+        guard !candidates.isEmpty else { return }
+        if let last = bodyRequests[digest], tickCount < last + UInt64(parameters.viewTimeoutTicks) / 2 + 1 { return }
+        guard bodyRequests[digest] != nil || bodyRequests.count < Replica.bodyRequestsMax else { return }
+        bodyRequests[digest] = tickCount
+        bodyRequestCount += 1
+        let peer = candidates[Int(bodyRequestCount % UInt64(candidates.count))]
+        send(.blockRequest(digest), to: .replica(peer))
+    }
+
+    mutating func onBlockRequest(_ digest: Digest, from sender: UInt16) {
+        guard sender != selfIndex, let block = blocks[digest] else { return }
+        send(.blockResponse(block), to: .replica(sender))
+    }
+
+    mutating func onBlockResponse(_ block: Block) {
+        guard bodyRequests[block.hash] != nil, block.header.chainID == config.chainID, inWindow(block.height) else {
+            return drop(.unsolicited)
+        }
+        storeBody(block)
+    }
+
+    /// Keeps a body and checks it once (signatures are not re-verified on every pass).
+    mutating func storeBody(_ block: Block) {
+        blocks[block.hash] = block
+        if blockValidity[block.hash] == nil {
+            let valid = isValid(block)
+            blockValidity[block.hash] = valid
+            if !valid { drop(.invalidBlock) }
+        }
+    }
+}

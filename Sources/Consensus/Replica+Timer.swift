@@ -1,0 +1,66 @@
+import LedgerCore
+import LedgerCrypto
+
+/// The logical clock: view timers with capped exponential back-off, and execution results.
+extension Replica {
+    /// viewTimeoutTicks doubled per consecutive failed view, capped at viewTimeoutMaxTicks.
+    var timeoutTicks: UInt64 {
+        let base = UInt64(parameters.viewTimeoutTicks)
+        let doubled = base << UInt64(min(viewChangeAttempts, 16))
+        return min(doubled, UInt64(parameters.viewTimeoutMaxTicks))
+    }
+
+    mutating func onTick(nowMillis now: UInt64) {
+        nowMillis = max(nowMillis, now)
+        tickCount += 1
+        if let deadline = timerDeadlineTick, tickCount >= deadline {
+            timerDeadlineTick = nil
+            startViewChange(to: view + 1)
+        }
+        stateTransferTick()
+        resendViewChange()
+    }
+
+    /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost).
+    mutating func resendViewChange() {
+        guard isViewChanging, timerDeadlineTick == nil, let ownViewChange, tickCount >= viewChangeResendTick else { return }
+        viewChangeResendTick = tickCount + timeoutTicks
+        output.messages.append(OutboundMessage(destination: .broadcast, message: .viewChange(ownViewChange)))
+    }
+
+    /// A backup's timer runs while work it knows of (a forwarded transaction, an accepted
+    /// proposal) is uncommitted; it restarts on every commit. During a view change it always runs.
+    mutating func updateTimer() {
+        if isViewChanging { return }
+        let outstanding = !mempool.isEmpty || slots.keys.contains { $0 > committedHeight }
+        guard outstanding, !isPrimary else {
+            timerDeadlineTick = nil
+            return
+        }
+        if timerDeadlineTick == nil { timerDeadlineTick = tickCount + timeoutTicks }
+    }
+
+    mutating func onExecuted(_ result: ExecutionResult) {
+        guard result.height == executedHeight + 1, result.height <= committedHeight else { return drop(.invalidContent) }
+        executions[result.height] = result
+        executedHeight = result.height
+        let interval = UInt64(parameters.checkpointInterval)
+        if result.height % interval == 0, let blockHash = committedHashes[result.height] {
+            send(.checkpoint(Checkpoint(height: result.height, blockHash: blockHash, stateRoot: result.stateRoot)))
+        }
+        evaluateCheckpoints()
+    }
+}
+
+extension Replica {
+    /// One line of state for traces and logs.
+    public var stateSummary: String {
+        let slotText = slots.keys.sorted().map { height in
+            let slot = slots[height]!
+            let body = blocks[slot.blockHash] == nil ? "?" : ""
+            return "\(height)\(body)\(slot.prepareSent ? "p" : "")\(slot.commitSent ? "c" : "")"
+        }.joined(separator: ",")
+        let prepared = preparedCertificates.keys.sorted().map { "\($0)@\(preparedCertificates[$0]!.view)" }.joined(separator: ",")
+        return "view=\(view)\(isViewChanging ? "*" : "") committed=\(committedHeight) executed=\(executedHeight) low=\(lowWatermark) slots=[\(slotText)] prepared=[\(prepared)] mempool=\(mempool.count) certs=\(commitCertificates.keys.sorted()) transfer=\(transfer.map { "\($0.targetHeight)@\($0.peer)" } ?? "-") timer=\(timerDeadlineTick.map { "\($0 - min($0, tickCount))" } ?? "-")"
+    }
+}

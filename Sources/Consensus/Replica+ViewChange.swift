@@ -1,0 +1,171 @@
+import LedgerCore
+import LedgerCrypto
+
+/// View change: VIEW-CHANGE carries the stable checkpoint and prepared certificates;
+/// the new primary's NEW-VIEW re-proposes, with the same digests, what 2f+1 of them
+/// prove prepared, and every replica recomputes and checks it.
+extension Replica {
+    static let viewChangeLookaheadMax: UInt64 = 64
+
+    mutating func startViewChange(to newView: UInt64) {
+        guard newView > view else { return }
+        if isViewChanging { counters.nestedViewChanges += 1 }
+        counters.viewChangesStarted += 1
+        view = newView
+        isViewChanging = true
+        slots = [:]
+        newViewSent = false
+        installedNewView = nil
+        output.journalAppends.append(JournalRecord.view(newView, changing: true).encoded)
+        let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
+            .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
+        let change = ViewChange(newView: newView, checkpoint: stableCertificate, prepared: prepared)
+        send(.viewChange(change))
+        ownViewChange = change
+        viewChangeResendTick = tickCount + timeoutTicks
+        viewChangeAttempts += 1
+        // Castro–Liskov: the timer for the next view starts only once 2f+1 VIEW-CHANGEs for
+        // this one arrived, so a lone replica cannot run ahead of the others.
+        timerDeadlineTick = nil
+        viewChanges = viewChanges.filter { $0.key >= newView }
+        futureBuffer.removeAll { ($0.messageView ?? newView) < newView }
+        tryNewView()
+    }
+
+    mutating func onViewChange(_ change: ViewChange, envelope: SignedEnvelope) {
+        let target = change.newView
+        if target < view || (target == view && !isViewChanging) {
+            // The sender is behind: the current primary resends its NEW-VIEW.
+            if let installedNewView, isPrimary, envelope.sender != selfIndex {
+                output.messages.append(OutboundMessage(destination: .replica(envelope.sender), message: .newView(installedNewView)))
+            }
+            return drop(.staleView)
+        }
+        guard target <= view + Replica.viewChangeLookaheadMax else { return drop(.outsideWatermarks) }
+        if let existing = viewChanges[target]?[envelope.sender] {
+            if existing.message == envelope.message { return drop(.duplicate) }
+            return drop(.invalidContent)
+        }
+        guard isValid(change) else { return drop(.invalidContent) }
+        viewChanges[target, default: [:]][envelope.sender] = envelope
+        if isViewChanging, target == view, timerDeadlineTick == nil, viewChanges[target]!.count >= config.quorum {
+            timerDeadlineTick = tickCount + timeoutTicks
+        }
+        // Join on f+1 VIEW-CHANGEs for higher views: the smallest such view.
+        let higher = viewChanges.filter { $0.key > view }
+        var senders = Set<UInt16>()
+        for (_, changes) in higher { senders.formUnion(changes.keys) }
+        if senders.count >= config.weakQuorum, let smallest = higher.keys.min() {
+            startViewChange(to: smallest)
+        }
+        tryNewView()
+    }
+
+    /// The prepared certificates and checkpoint a VIEW-CHANGE carries all verify.
+    func isValid(_ change: ViewChange) -> Bool {
+        if let checkpoint = change.checkpoint, !isValidCheckpointCertificate(checkpoint) { return false }
+        let base = change.checkpointHeight
+        for certificate in change.prepared {
+            guard certificate.height > base, certificate.height <= base + UInt64(parameters.watermarkWindow),
+                  certificate.view < change.newView else { return false }
+            let digest = VoteDigest.compute(
+                kind: .prepare, chainID: config.chainID, genesisHash: config.genesisHash, view: certificate.view,
+                height: certificate.height, digest: certificate.blockHash)
+            guard hasQuorum(certificate.signatures, digest: digest) else { return false }
+        }
+        return true
+    }
+
+    /// The new primary sends NEW-VIEW once it holds 2f+1 VIEW-CHANGEs for its view.
+    mutating func tryNewView() {
+        guard isViewChanging, isPrimary, !newViewSent, let changes = viewChanges[view], changes.count >= config.quorum else { return }
+        let chosen = changes.keys.sorted().prefix(config.quorum).map { changes[$0]! }
+        let decided = Replica.decide(chosen.compactMap(\.viewChange))
+        newViewSent = true
+        send(.newView(NewView(view: view, viewChanges: chosen, reproposals: decided.reproposals)))
+    }
+
+    /// What a set of VIEW-CHANGEs implies: the highest stable checkpoint, and from just
+    /// above it the contiguous run of heights with a prepared certificate, each taking the
+    /// highest view's digest. (A height without one ends the run: a block above a gap
+    /// cannot have committed, because its committers prepared every block below it.)
+    static func decide(_ changes: [ViewChange]) -> (checkpoint: CheckpointCertificate?, reproposals: [Reproposal]) {
+        let checkpoint = changes.compactMap(\.checkpoint).max { $0.height < $1.height }
+        var best: [UInt64: PreparedCertificate] = [:]
+        for change in changes {
+            for certificate in change.prepared {
+                if let current = best[certificate.height],
+                   (current.view, current.blockHash) >= (certificate.view, certificate.blockHash) { continue }
+                best[certificate.height] = certificate
+            }
+        }
+        var reproposals: [Reproposal] = []
+        var height = (checkpoint?.height ?? 0) + 1
+        while let certificate = best[height], reproposals.count < ConsensusLimits.preparedCertificatesMax {
+            reproposals.append(Reproposal(height: height, blockHash: certificate.blockHash))
+            height += 1
+        }
+        return (checkpoint, reproposals)
+    }
+
+    mutating func onNewView(_ newView: NewView, envelope: SignedEnvelope) {
+        let target = newView.view
+        guard envelope.sender == config.primary(of: target) else { return drop(.notFromPrimary) }
+        guard target > view || (target == view && isViewChanging) else { return drop(.staleView) }
+        var senders = Set<UInt16>()
+        var changes: [ViewChange] = []
+        for inner in newView.viewChanges {
+            guard Int(inner.sender) < config.count, senders.insert(inner.sender).inserted,
+                  case .viewChange(let change) = inner.message, change.newView == target else { return drop(.invalidContent) }
+            let digest = inner.message.signingDigest(chainID: config.chainID, genesisHash: config.genesisHash)
+            guard config.verifier.isValidSignature(inner.signature, digest: digest, publicKey: config.validators.keys[Int(inner.sender)]),
+                  isValid(change) else { return drop(.invalidContent) }
+            changes.append(change)
+        }
+        guard senders.count >= config.quorum else { return drop(.invalidContent) }
+        let decided = Replica.decide(changes)
+        guard decided.reproposals == newView.reproposals else { return drop(.invalidContent) }
+        install(newView, envelope: envelope, checkpoint: decided.checkpoint)
+    }
+
+    /// Enters the new view: re-proposals become this view's accepted proposals.
+    mutating func install(_ newView: NewView, envelope: SignedEnvelope, checkpoint: CheckpointCertificate?) {
+        view = newView.view
+        isViewChanging = false
+        slots = [:]
+        installedNewView = newView
+        ownViewChange = nil
+        counters.newViewsInstalled += 1
+        output.journalAppends.append(JournalRecord.view(view, changing: false).encoded)
+        timerDeadlineTick = nil
+        viewChanges = viewChanges.filter { $0.key > view }
+        if let checkpoint { adoptCheckpoint(checkpoint) }
+        let providers = newView.viewChanges.map(\.sender)
+        for reproposal in newView.reproposals where inWindow(reproposal.height) {
+            slots[reproposal.height] = Slot(blockHash: reproposal.blockHash)
+            if blocks[reproposal.blockHash] == nil, reproposal.height > committedHeight {
+                requestBody(reproposal.blockHash, from: providers)
+            }
+        }
+        if !isPrimary, !mempool.isEmpty {
+            let batch = Array(mempool.ordered.prefix(ConsensusLimits.forwardTransactionsMax))
+            send(.forward(batch), to: .replica(config.primary(of: view)))
+        }
+        replayBuffered()
+    }
+}
+
+extension SignedEnvelope {
+    var messageView: UInt64? {
+        switch message {
+        case .prePrepare(let p): p.view
+        case .prepare(let v), .commit(let v): v.view
+        default: nil
+        }
+    }
+
+    var viewChange: ViewChange? {
+        if case .viewChange(let change) = message { return change }
+        return nil
+    }
+}

@@ -1,0 +1,220 @@
+import LedgerCore
+import LedgerCrypto
+
+/// One PBFT replica. Feed it events with `step`; carry out the returned output.
+/// All state is bounded by the watermark window, a few fixed-size buffers and the mempool.
+public struct Replica: Sendable {
+    /// The proposal this replica accepted at one height in the current view.
+    struct Slot: Sendable {
+        let blockHash: Digest
+        var prepareSent = false
+        var commitSent = false
+    }
+    struct SentKey: Hashable, Sendable {
+        let kind: VoteKind
+        let view: UInt64
+        let height: UInt64
+    }
+    struct TransferState: Sendable {
+        var targetHeight: UInt64
+        var peer: UInt16
+        var deadlineTick: UInt64
+    }
+
+    static let futureBufferMax = 256
+    static let evidenceMax = 64
+    static let bodyRequestsMax = 64
+    static let checkpointHeightsPerSenderMax = 4
+    static let stateTransferRangeMax: UInt64 = 16
+    static let pipelineDepthMax: UInt64 = 8
+
+    public let config: ReplicaConfig
+    public internal(set) var view: UInt64 = 0
+    public internal(set) var isViewChanging = false
+    public internal(set) var committedHeight: UInt64 = 0
+    public internal(set) var executedHeight: UInt64 = 0
+    /// Height of the last stable checkpoint.
+    public internal(set) var lowWatermark: UInt64 = 0
+    public internal(set) var counters = ReplicaCounters()
+    public internal(set) var evidence: [Evidence] = []
+
+    var stableCertificate: CheckpointCertificate?
+    var committedHashes: [UInt64: Digest]
+    var committedTimestamps: [UInt64: UInt64]
+    var executions: [UInt64: ExecutionResult] = [:]
+    var blocks: [Digest: Block] = [:]
+    var blockValidity: [Digest: Bool] = [:]
+    var slots: [UInt64: Slot] = [:]
+    var prepares = VoteTable()
+    var commits = VoteTable()
+    var commitCertificates: [UInt64: CommitCertificate] = [:]
+    var preparedCertificates: [UInt64: PreparedCertificate] = [:]
+    var checkpointVotes: [UInt64: [UInt16: (checkpoint: Checkpoint, signature: Signature)]] = [:]
+    var sentVotes: [SentKey: Digest] = [:]
+    var sentMessages: [SentKey: ConsensusMessage] = [:]
+    var mempool = Mempool()
+    var viewChanges: [UInt64: [UInt16: SignedEnvelope]] = [:]
+    var installedNewView: NewView?
+    var newViewSent = false
+    var futureBuffer: [SignedEnvelope] = []
+    var nowMillis: UInt64 = 0
+    var tickCount: UInt64 = 0
+    var timerDeadlineTick: UInt64?
+    var viewChangeAttempts: UInt32 = 0
+    var lastProgressTick: UInt64 = 0
+    var bodyRequests: [Digest: UInt64] = [:]
+    var bodyRequestCount: UInt64 = 0
+    var transferAttempts = 0
+    var ownViewChange: ViewChange?
+    var viewChangeResendTick: UInt64 = 0
+    var journalCompactionPending = false
+    var committedTransactionIDs: Set<Digest> = []
+    var committedTransactionOrder: [Digest] = []
+    var transfer: TransferState?
+    var output = ReplicaOutput()
+
+    public init(config: ReplicaConfig) {
+        self.config = config
+        committedHashes = [0: config.genesisParentHash]
+        committedTimestamps = [0: config.genesisTimeMillis]
+    }
+
+    var parameters: ConsensusParameters { config.parameters }
+    var selfIndex: UInt16 { config.selfIndex }
+    var highWatermark: UInt64 { lowWatermark + UInt64(parameters.watermarkWindow) }
+    var isPrimary: Bool { config.primary(of: view) == selfIndex }
+    public var lastCommittedHash: Digest { committedHashes[committedHeight] ?? .zero }
+
+    /// Handles one event and returns what the host must do.
+    public mutating func step(_ event: ReplicaEvent) -> ReplicaOutput {
+        output = ReplicaOutput()
+        switch event {
+        case .message(let envelope): receive(envelope)
+        case .tick(let now): onTick(nowMillis: now)
+        case .transactions(let transactions): offer(transactions)
+        case .executed(let result): onExecuted(result)
+        case .stateTransferResponse(let response): onStateTransfer(response)
+        case .restart(let recovery): restore(from: recovery)
+        }
+        advance()
+        if journalCompactionPending {
+            // Taken last, so the snapshot holds everything this step journaled.
+            journalCompactionPending = false
+            output.journalReplacement = journalSnapshot()
+        }
+        let result = output
+        output = ReplicaOutput()
+        return result
+    }
+
+    // MARK: - Inbound messages
+
+    mutating func drop(_ reason: DropReason) { counters.dropped[reason.rawValue] += 1 }
+
+    mutating func receive(_ envelope: SignedEnvelope) {
+        guard Int(envelope.sender) < config.count else { return drop(.unknownSender) }
+        let digest = envelope.message.signingDigest(chainID: config.chainID, genesisHash: config.genesisHash)
+        guard config.verifier.isValidSignature(envelope.signature, digest: digest, publicKey: config.validators.keys[Int(envelope.sender)]) else {
+            return drop(.badSignature)
+        }
+        dispatch(envelope)
+    }
+
+    /// Routes an authenticated envelope; messages for a higher view wait in a bounded buffer.
+    mutating func dispatch(_ envelope: SignedEnvelope) {
+        switch envelope.message {
+        case .prePrepare(let p):
+            guard admitView(p.view, envelope) else { return }
+            onPrePrepare(p, from: envelope.sender)
+        case .prepare(let vote):
+            guard admitView(vote.view, envelope) else { return }
+            onPrepare(vote, from: envelope.sender, signature: envelope.signature)
+        case .commit(let vote):
+            // A COMMIT quorum of any view proves a commit, so lower views still count.
+            guard vote.view <= view || !buffer(envelope) else { return }
+            onCommit(vote, from: envelope.sender, signature: envelope.signature)
+        case .checkpoint(let checkpoint): onCheckpoint(checkpoint, from: envelope.sender, signature: envelope.signature)
+        case .viewChange(let change): onViewChange(change, envelope: envelope)
+        case .newView(let newView): onNewView(newView, envelope: envelope)
+        case .forward(let transactions): offer(transactions, forward: false)
+        case .blockRequest(let digest): onBlockRequest(digest, from: envelope.sender)
+        case .blockResponse(let block): onBlockResponse(block)
+        }
+    }
+
+    /// True if a message of `messageView` is for the current, active view; buffers higher views.
+    mutating func admitView(_ messageView: UInt64, _ envelope: SignedEnvelope) -> Bool {
+        if messageView < view { drop(.staleView); return false }
+        if messageView > view || isViewChanging {
+            buffer(envelope)
+            return false
+        }
+        return true
+    }
+
+    /// Keeps a higher-view message for later; false if it was not a higher-view message.
+    @discardableResult
+    mutating func buffer(_ envelope: SignedEnvelope) -> Bool {
+        guard futureBuffer.count < Replica.futureBufferMax else { drop(.bufferFull); return true }
+        futureBuffer.append(envelope)
+        return true
+    }
+
+    mutating func replayBuffered() {
+        let buffered = futureBuffer
+        futureBuffer = []
+        for envelope in buffered { dispatch(envelope) }
+    }
+
+    func inWindow(_ height: UInt64) -> Bool { height > lowWatermark && height <= highWatermark }
+
+    mutating func record(evidence item: Evidence) {
+        counters.evidenceCount += 1
+        if evidence.count < Replica.evidenceMax { evidence.append(item) }
+    }
+
+    // MARK: - Outbound
+
+    /// Journals a message, then queues it. Votes are checked against every vote this
+    /// replica ever sent: a contradicting vote is never sent.
+    mutating func send(_ message: ConsensusMessage, to destination: Destination = .broadcast) {
+        if let key = Replica.sentKey(message) {
+            let digest = Replica.votedDigest(message)
+            if let previous = sentVotes[key], previous != digest {
+                counters.contradictionsAvoided += 1
+                return
+            }
+            sentVotes[key] = digest
+            sentMessages[key] = message
+        }
+        switch message {
+        case .forward, .blockRequest, .blockResponse: break
+        default: output.journalAppends.append(JournalRecord.sent(message).encoded)
+        }
+        output.messages.append(OutboundMessage(destination: destination, message: message))
+    }
+
+    static func sentKey(_ message: ConsensusMessage) -> SentKey? {
+        switch message {
+        case .prePrepare(let p): SentKey(kind: .prePrepare, view: p.view, height: p.height)
+        case .prepare(let v): SentKey(kind: .prepare, view: v.view, height: v.height)
+        case .commit(let v): SentKey(kind: .commit, view: v.view, height: v.height)
+        case .checkpoint(let c): SentKey(kind: .checkpoint, view: 0, height: c.height)
+        default: nil
+        }
+    }
+
+    static func votedDigest(_ message: ConsensusMessage) -> Digest {
+        switch message {
+        case .prePrepare(let p): p.block.hash
+        case .prepare(let v), .commit(let v): v.blockHash
+        case .checkpoint(let c): c.digest
+        default: .zero
+        }
+    }
+
+    func wouldContradict(_ kind: VoteKind, view: UInt64, height: UInt64, digest: Digest) -> Bool {
+        if let previous = sentVotes[SentKey(kind: kind, view: view, height: height)] { return previous != digest }
+        return false
+    }
+}

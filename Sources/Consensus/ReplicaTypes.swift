@@ -1,0 +1,176 @@
+import LedgerCore
+import LedgerCrypto
+
+/// What a replica knows from genesis and its own identity.
+public struct ReplicaConfig: Sendable {
+    public let chainID: Identifier
+    public let genesisHash: Digest
+    public let genesisTimeMillis: UInt64
+    public let validators: ValidatorSet
+    public let parameters: ConsensusParameters
+    public let selfIndex: UInt16
+    /// Roots before any block: headers at heights ≤ stateRootLag carry these.
+    public let genesisStateRoot: Digest
+    public let genesisReceiptsRoot: Digest
+    public let verifier: any SignatureVerifier
+    /// Test-only: a deliberately broken quorum (e.g. f+1) for the simulator's negative
+    /// control. Never set in a node.
+    public let quorumOverrideForTesting: Int?
+
+    public init(
+        chainID: Identifier, genesisHash: Digest, genesisTimeMillis: UInt64, validators: ValidatorSet,
+        parameters: ConsensusParameters, selfIndex: UInt16, genesisStateRoot: Digest, genesisReceiptsRoot: Digest,
+        verifier: any SignatureVerifier, quorumOverrideForTesting: Int? = nil
+    ) {
+        precondition(Int(selfIndex) < validators.count, "the replica's own index is a genesis validator")
+        self.chainID = chainID
+        self.genesisHash = genesisHash
+        self.genesisTimeMillis = genesisTimeMillis
+        self.validators = validators
+        self.parameters = parameters
+        self.selfIndex = selfIndex
+        self.genesisStateRoot = genesisStateRoot
+        self.genesisReceiptsRoot = genesisReceiptsRoot
+        self.verifier = verifier
+        self.quorumOverrideForTesting = quorumOverrideForTesting
+    }
+
+    var quorum: Int { quorumOverrideForTesting ?? validators.quorum }
+    var weakQuorum: Int { validators.weakQuorum }
+    var count: Int { validators.count }
+    /// The parent hash of block 1.
+    var genesisParentHash: Digest { genesisHash }
+    func primary(of view: UInt64) -> UInt16 { UInt16(validators.primary(of: view)) }
+}
+
+/// The roots after executing one committed block, reported by the host.
+public struct ExecutionResult: Hashable, Sendable {
+    public let height: UInt64
+    public let stateRoot: Digest
+    public let receiptsRoot: Digest
+    public init(height: UInt64, stateRoot: Digest, receiptsRoot: Digest) {
+        self.height = height
+        self.stateRoot = stateRoot
+        self.receiptsRoot = receiptsRoot
+    }
+}
+
+/// A committed block and the 2f+1 COMMIT signatures that prove it.
+public struct CommittedBlock: Hashable, Sendable {
+    public let block: Block
+    public let certificate: CommitCertificate
+    public init(block: Block, certificate: CommitCertificate) {
+        self.block = block
+        self.certificate = certificate
+    }
+}
+
+/// Ask `peer` for committed blocks `fromHeight...toHeight` with their certificates.
+public struct StateTransferRequest: Hashable, Sendable {
+    public let peer: UInt16
+    public let fromHeight: UInt64
+    public let toHeight: UInt64
+}
+
+/// What a peer returned for a `StateTransferRequest` (untrusted: every entry is checked).
+public struct StateTransferResponse: Hashable, Sendable {
+    public let peer: UInt16
+    public let entries: [CommittedBlock]
+    public init(peer: UInt16, entries: [CommittedBlock]) {
+        self.peer = peer
+        self.entries = entries
+    }
+}
+
+/// What the host's durable stores hold after a crash: the journal, the recent committed
+/// headers (ascending, ending at the last committed block; at least the last
+/// watermarkWindow + stateRootLag + 1) and as many recent execution results.
+public struct Recovery: Sendable {
+    public let journal: [[UInt8]]
+    public let committedHeaders: [BlockHeader]
+    public let executions: [ExecutionResult]
+    public init(journal: [[UInt8]], committedHeaders: [BlockHeader], executions: [ExecutionResult]) {
+        self.journal = journal
+        self.committedHeaders = committedHeaders
+        self.executions = executions
+    }
+}
+
+/// Inputs to `Replica.step`.
+public enum ReplicaEvent: Sendable {
+    /// A decoded envelope from a peer (or this replica's own message, looped back signed).
+    case message(SignedEnvelope)
+    /// The host's logical clock.
+    case tick(nowMillis: UInt64)
+    /// Transactions a client submitted to this node.
+    case transactions([Transaction])
+    /// The host executed a committed block.
+    case executed(ExecutionResult)
+    case stateTransferResponse(StateTransferResponse)
+    /// The first event after a crash.
+    case restart(Recovery)
+}
+
+/// Where an unsigned message goes. `.broadcast` includes this replica: the host signs the
+/// message and delivers the envelope back to its own replica as well (its own votes count).
+public enum Destination: Hashable, Sendable {
+    case broadcast
+    case replica(UInt16)
+}
+
+public struct OutboundMessage: Hashable, Sendable {
+    public let destination: Destination
+    public let message: ConsensusMessage
+}
+
+/// What the host must do after a step, in this order: make `journalAppends` durable (or,
+/// if `journalReplacement` is set, atomically replace the whole journal with it: it already
+/// holds everything this step appended), then
+/// send `messages`, then store `committed` blocks (height order) and execute them, and
+/// start `stateTransferRequests`.
+public struct ReplicaOutput: Sendable {
+    public var journalAppends: [[UInt8]] = []
+    public var journalReplacement: [[UInt8]]? = nil
+    public var messages: [OutboundMessage] = []
+    public var committed: [CommittedBlock] = []
+    public var stateTransferRequests: [StateTransferRequest] = []
+    public init() {}
+    public var isEmpty: Bool {
+        journalAppends.isEmpty && journalReplacement == nil && messages.isEmpty && committed.isEmpty
+            && stateTransferRequests.isEmpty
+    }
+}
+
+/// Why an input was dropped.
+public enum DropReason: Int, CaseIterable, Sendable {
+    case unknownSender, badSignature, wrongChain, staleView, outsideWatermarks, notFromPrimary
+    case invalidContent, invalidBlock, bufferFull, duplicate, unsolicited, invalidStateTransfer
+}
+
+/// Two different votes from one validator for one kind, view and height.
+public struct Evidence: Hashable, Sendable {
+    public let validator: UInt16
+    public let kind: VoteKind
+    public let view: UInt64
+    public let height: UInt64
+    public let first: Digest
+    public let second: Digest
+}
+
+/// Counters the host can export and the simulator checks.
+public struct ReplicaCounters: Sendable {
+    public var dropped: [Int] = Array(repeating: 0, count: DropReason.allCases.count)
+    public var evidenceCount = 0
+    public var viewChangesStarted = 0
+    public var nestedViewChanges = 0
+    public var newViewsInstalled = 0
+    public var stateTransfersStarted = 0
+    public var stateTransferPeerSwitches = 0
+    public var blocksCommitted = 0
+    /// Votes the journal stopped this replica from sending (they contradicted earlier ones).
+    public var contradictionsAvoided = 0
+    /// Conflicting certificates or broken parent links: impossible with ≤ f faults.
+    public var safetyAlarms = 0
+    public func dropped(_ reason: DropReason) -> Int { dropped[reason.rawValue] }
+    public var droppedTotal: Int { dropped.reduce(0, +) }
+}

@@ -1,0 +1,114 @@
+import LedgerCore
+import LedgerCrypto
+
+/// The checkers: agreement, validity, certificates, no regression, no contradicting votes
+/// from honest replicas (across restarts), and liveness once the faults stop.
+extension Simulation {
+    func violation(_ text: String) {
+        guard result.violations.count < Simulation.violationsMax else { return }
+        result.violations.append(text)
+        // A safety violation ends the run: its first reason is the one that matters.
+        if !text.hasPrefix("liveness") { finished = true }
+        trace.line("t=\(now) VIOLATION \(text)", keep: options.trace)
+    }
+
+    func checkCommit(_ committed: CommittedBlock, node: Int) {
+        let block = committed.block
+        let height = block.height
+        let expected = UInt64(nodes[node].store.count) + 1
+        guard nodes[node].isHonest else { return }
+        let shown = realKeys ? "·" : block.hash.shortHex
+        trace.line("t=\(now) n\(node) commit h=\(height) \(shown) v=\(committed.certificate.view) txs=\(block.transactions.count)", keep: options.trace)
+        if height != expected { violation("regression: n\(node) committed height \(height), expected \(expected)") }
+        if let first = canonicalChain[height] {
+            if first != block.hash { violation("agreement: height \(height) has two committed blocks (n\(node) differs)") }
+        } else {
+            canonicalChain[height] = block.hash
+        }
+        let certificate = committed.certificate
+        if certificate.blockHash != block.hash || certificate.height != height {
+            violation("certificate: n\(node) height \(height) certificate is for another block")
+        } else if let error = certificateError(certificate) {
+            violation("certificate: n\(node) height \(height): \(error)")
+        }
+        for transaction in block.transactions {
+            if !offered.contains(transaction.id) { violation("validity: n\(node) height \(height) has a transaction nobody offered") }
+            if (try? transaction.verifySignature(using: verifier)) == nil {
+                violation("validity: n\(node) height \(height) has a badly signed transaction")
+            }
+        }
+    }
+
+    func certificateError(_ certificate: CommitCertificate) -> String? {
+        do {
+            try certificate.verify(chainID: chainID, genesisHash: genesisHash, validators: validators, verifier: verifier)
+            return nil
+        } catch {
+            return error.description
+        }
+    }
+
+    /// An honest validator never sends two different votes for one kind, view and height.
+    /// Returns the key if this vote was new (a crash inside the step may still unsend it).
+    func checkVote(_ message: ConsensusMessage, validator: UInt16) -> VoteRecordKey? {
+        guard let key = Replica.sentKey(message) else { return nil }
+        let record = VoteRecordKey(validator: validator, kind: key.kind, view: key.view, height: key.height)
+        let digest = Replica.votedDigest(message)
+        if let previous = honestVotes[record], previous != digest {
+            violation("double vote: honest validator \(validator) sent two \(key.kind) at view \(key.view) height \(key.height)")
+        }
+        guard honestVotes[record] == nil else { return nil }
+        honestVotes[record] = digest
+        return record
+    }
+
+    func reportLiveness() {
+        for node in honestNodes {
+            let height = UInt64(nodes[node].store.count)
+            let atHeal = heightsAtHeal[node, default: 0]
+            if height < options.blocksTarget || height < atHeal + options.livenessBlocks {
+                violation("liveness: n\(node) at height \(height) (\(atHeal) when faults stopped) after \(options.livenessBoundMillis) ms")
+            }
+        }
+        for node in nodes.indices { trace.line("state n\(node): \(nodes[node].replica.stateSummary)", keep: options.trace) }
+    }
+}
+
+/// Hashes the run's schedule and trace lines as they happen (chained SHA-256 over 64 KiB
+/// chunks), so two runs of one seed can be compared by one digest.
+struct TraceHasher {
+    private var buffer = CanonicalWriter(capacity: 70_000)
+    private var chained = Digest.zero
+    private(set) var lines: [String] = []
+    static let linesMax = 100_000
+
+    mutating func record(time: UInt64, node: Int, messages: Int, committed: Int) {
+        buffer.write(time)
+        buffer.write(UInt16(truncatingIfNeeded: node))
+        buffer.write(UInt32(truncatingIfNeeded: messages))
+        buffer.write(UInt32(truncatingIfNeeded: committed))
+        flushIfFull()
+    }
+
+    mutating func line(_ text: String, keep: Bool) {
+        buffer.writeFixed(Array(text.utf8))
+        buffer.write(UInt8(0x0a))
+        if keep, lines.count < TraceHasher.linesMax { lines.append(text) }
+        flushIfFull()
+    }
+
+    private mutating func flushIfFull() {
+        guard buffer.bytes.count >= 65_536 else { return }
+        flush()
+    }
+
+    private mutating func flush() {
+        chained = SHA256.hash(parts: [chained.bytes, buffer.bytes])
+        buffer = CanonicalWriter(capacity: 70_000)
+    }
+
+    mutating func finish() -> Digest {
+        flush()
+        return chained
+    }
+}

@@ -1,0 +1,62 @@
+import LedgerCore
+import LedgerCrypto
+
+/// Signed votes of one kind (PREPARE or COMMIT), counted per (view, height, digest).
+/// One validator casts at most one vote per view and height: the same vote again is a
+/// duplicate, a different one is evidence. Bounded: at most `viewsPerSenderHeightMax`
+/// views per validator and height, and everything at or below a stable checkpoint is pruned.
+struct VoteTable: Sendable {
+    struct Key: Hashable, Sendable {
+        let view: UInt64
+        let height: UInt64
+        let digest: Digest
+    }
+    struct CastKey: Hashable, Sendable {
+        let sender: UInt16
+        let view: UInt64
+        let height: UInt64
+    }
+    struct SenderHeight: Hashable, Sendable {
+        let sender: UInt16
+        let height: UInt64
+    }
+    enum Outcome: Equatable {
+        case added(count: Int)
+        case duplicate
+        case conflict(first: Digest)
+        case overLimit
+    }
+    static let viewsPerSenderHeightMax = 8
+
+    private(set) var signatures: [Key: [UInt16: Signature]] = [:]
+    private var cast: [CastKey: Digest] = [:]
+    private var viewsCast: [SenderHeight: Int] = [:]
+
+    mutating func add(sender: UInt16, view: UInt64, height: UInt64, digest: Digest, signature: Signature) -> Outcome {
+        let castKey = CastKey(sender: sender, view: view, height: height)
+        if let first = cast[castKey] { return first == digest ? .duplicate : .conflict(first: first) }
+        let senderHeight = SenderHeight(sender: sender, height: height)
+        guard viewsCast[senderHeight, default: 0] < VoteTable.viewsPerSenderHeightMax else { return .overLimit }
+        viewsCast[senderHeight, default: 0] += 1
+        cast[castKey] = digest
+        let key = Key(view: view, height: height, digest: digest)
+        signatures[key, default: [:]][sender] = signature
+        return .added(count: signatures[key]!.count)
+    }
+
+    func count(view: UInt64, height: UInt64, digest: Digest) -> Int {
+        signatures[Key(view: view, height: height, digest: digest)]?.count ?? 0
+    }
+
+    /// The signatures for one (view, height, digest), sorted by validator index.
+    func signatureList(view: UInt64, height: UInt64, digest: Digest) -> [ValidatorSignature] {
+        let entries = signatures[Key(view: view, height: height, digest: digest)] ?? [:]
+        return entries.keys.sorted().map { ValidatorSignature(validatorIndex: $0, signature: entries[$0]!) }
+    }
+
+    mutating func prune(atOrBelow height: UInt64) {
+        signatures = signatures.filter { $0.key.height > height }
+        cast = cast.filter { $0.key.height > height }
+        viewsCast = viewsCast.filter { $0.key.height > height }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import LedgerCore
+
+/// One validator's configuration: `node.json` in its home directory. Paths are relative to
+/// the home directory unless absolute.
+///
+/// ```json
+/// { "genesis": "../genesis.json", "validatorKey": "../keys/validator-0.pem",
+///   "dataDirectory": "data", "apiHost": "127.0.0.1", "apiPort": 8100, "logLevel": "info" }
+/// ```
+public struct NodeConfiguration: Codable, Sendable, Equatable {
+    public var genesis: String
+    public var validatorKey: String
+    public var dataDirectory: String
+    public var apiHost: String
+    public var apiPort: Int
+    /// Listen for peers on this host instead of the genesis host (e.g. 0.0.0.0 behind NAT).
+    public var peerListenHost: String?
+    public var logLevel: String
+
+    public init(
+        genesis: String, validatorKey: String, dataDirectory: String = "data", apiHost: String = "127.0.0.1", apiPort: Int,
+        peerListenHost: String? = nil, logLevel: String = "info"
+    ) {
+        self.genesis = genesis
+        self.validatorKey = validatorKey
+        self.dataDirectory = dataDirectory
+        self.apiHost = apiHost
+        self.apiPort = apiPort
+        self.peerListenHost = peerListenHost
+        self.logLevel = logLevel
+    }
+
+    public static let fileName = "node.json"
+
+    /// Reads `home/node.json`, resolving relative paths against `home`.
+    public static func load(home: String) throws(NodeError) -> NodeConfiguration {
+        let path = (home as NSString).appendingPathComponent(fileName)
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .configuration("cannot read \(path): \(error.localizedDescription); create it with `greenledger testnet up` or see docs/operations.md")
+        }
+        var configuration: NodeConfiguration
+        do { configuration = try JSONDecoder().decode(NodeConfiguration.self, from: data) } catch {
+            throw .configuration("\(path) is not a valid node configuration: \(error)")
+        }
+        guard (1...65_535).contains(configuration.apiPort) else { throw .configuration("\(path): apiPort must be 1…65535") }
+        func resolve(_ value: String) -> String {
+            value.hasPrefix("/") ? value : URL(fileURLWithPath: home).appendingPathComponent(value).standardized.path
+        }
+        configuration.genesis = resolve(configuration.genesis)
+        configuration.validatorKey = resolve(configuration.validatorKey)
+        configuration.dataDirectory = resolve(configuration.dataDirectory)
+        return configuration
+    }
+
+    public func write(home: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        try encoder.encode(self).write(to: URL(fileURLWithPath: home).appendingPathComponent(NodeConfiguration.fileName))
+    }
+}
+
+/// Why a node cannot start or had to stop.
+public enum NodeError: Error, CustomStringConvertible {
+    case configuration(String)
+    case startup(String)
+
+    public var description: String {
+        switch self {
+        case .configuration(let message): "configuration: \(message)"
+        case .startup(let message): "cannot start: \(message)"
+        }
+    }
+}

@@ -1,0 +1,167 @@
+import Consensus
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Logging
+import PeerNetwork
+import Storage
+
+extension ValidatorNode {
+    /// Steps `event` and everything it causes, to quiescence. Synchronous on the actor: no
+    /// other event can interleave between persisting a step's journal and sending its messages.
+    func drive(_ event: ReplicaEvent) {
+        guard !stopped else { return }
+        pendingEvents.append(event)
+        guard !isDriving else { return }
+        isDriving = true
+        defer { isDriving = false }
+        var steps = 0
+        while !pendingEvents.isEmpty, !stopped {
+            let next = pendingEvents.removeFirst()
+            let output = replica.step(next)
+            handle(output)
+            steps += 1
+            precondition(steps < 1_000_000, "the replica did not reach quiescence")
+        }
+    }
+
+    func tick() async {
+        guard !stopped else { return }
+        let batch = await mempool.nextBatch(maxCount: Int(genesis.consensus.batchSizeMax), maxBytes: 8 * 1_024 * 1_024)
+        if !batch.isEmpty { drive(.transactions(batch)) }
+        drive(.tick(nowMillis: UInt64(Date().timeIntervalSince1970 * 1_000)))
+    }
+
+    func receive(_ inbound: InboundMessage) {
+        let message: PeerWire.Message
+        do { message = try PeerWire.decode(inbound.payload) } catch {
+            counters.peerMessagesUndecodable += 1
+            logger.warning("dropped an undecodable message from \(peerName(inbound.sender)): \(error)")
+            return
+        }
+        switch message {
+        case .consensus(let envelope):
+            guard Int(envelope.sender) == inbound.sender else {
+                counters.peerMessagesMisattributed += 1
+                logger.warning("dropped a message from \(peerName(inbound.sender)) claiming to be from validator \(envelope.sender)")
+                return
+            }
+            drive(.message(envelope))
+        case .blocksRequest(let from, let to):
+            serveBlocks(from: from, to: to, peer: inbound.sender)
+        case .blocksResponse(let blocks):
+            drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
+        }
+    }
+
+    func peerName(_ index: Int) -> String {
+        genesis.validators.indices.contains(index) ? genesis.validators[index].name.value : "validator \(index)"
+    }
+
+    /// Does what one step asks, in the order the replica requires.
+    private func handle(_ output: ReplicaOutput) {
+        guard !output.isEmpty else { return }
+        persistJournal(output)
+        for outbound in output.messages { send(outbound) }
+        for committed in output.committed { execute(committed) }
+        for request in output.stateTransferRequests {
+            logger.notice("catching up: asking \(peerName(Int(request.peer))) for blocks \(request.fromHeight)…\(request.toHeight)")
+            try? network.send(PeerWire.encodeRequest(from: request.fromHeight, to: request.toHeight), to: Int(request.peer))
+        }
+    }
+
+    /// The journal must be durable before any message of the step leaves; if it cannot be
+    /// written the node stops rather than risk voting twice differently after a restart.
+    private func persistJournal(_ output: ReplicaOutput) {
+        do {
+            if let replacement = output.journalReplacement {
+                try store.replaceJournal(with: replacement)
+            } else if !output.journalAppends.isEmpty {
+                try store.appendJournal(output.journalAppends)
+            }
+        } catch {
+            fail("cannot write the consensus journal: \(error)")
+        }
+    }
+
+    private func send(_ outbound: OutboundMessage) {
+        let digest = outbound.message.signingDigest(chainID: genesis.chainID, genesisHash: genesisHash)
+        let signature: Signature
+        do { signature = try nodeKey.sign(digest: digest) } catch {
+            fail("cannot sign a \(outbound.message.kindName): \(error)")
+            return
+        }
+        let envelope = SignedEnvelope(sender: selfIndex, message: outbound.message, signature: signature)
+        switch outbound.destination {
+        case .broadcast:
+            do { try network.broadcast(PeerWire.encode(envelope)) } catch {
+                logger.warning("could not broadcast a \(outbound.message.kindName): \(error)")
+            }
+            pendingEvents.append(.message(envelope))
+        case .replica(let index) where index == selfIndex:
+            pendingEvents.append(.message(envelope))
+        case .replica(let index):
+            do { try network.send(PeerWire.encode(envelope), to: Int(index)) } catch {
+                logger.warning("could not send a \(outbound.message.kindName) to \(peerName(Int(index))): \(error)")
+            }
+        }
+    }
+
+    /// Executes a committed block and stores it with its certificate, atomically.
+    private func execute(_ committed: Consensus.CommittedBlock) {
+        let block = committed.block
+        guard block.height == state.height + 1 else {
+            if block.height > state.height + 1 { fail("the replica committed block \(block.height) before \(state.height + 1)") }
+            return
+        }
+        let execution: BlockExecution
+        do { execution = try state.apply(block, verifier: verifier) } catch {
+            fail("committed block \(block.height) cannot be applied: \(error)")
+            return
+        }
+        do { try store.commit(block: block, certificate: committed.certificate, execution: execution) } catch {
+            fail("cannot store block \(block.height): \(error)")
+            return
+        }
+        let accounts = execution.changes.compactMap { change -> Address? in
+            if case .account(let address) = change.key { return address }
+            return nil
+        }
+        nonces.update(from: state, accounts: accounts)
+        counters.blocksCommitted += 1
+        counters.transactionsCommitted += block.transactions.count
+        let failed = execution.receipts.filter { !$0.succeeded }.count
+        logger.info("committed block \(block.height) \(block.hash.shortHex) view \(committed.certificate.view): \(block.transactions.count) transactions (\(failed) failed), state \(execution.roots.stateRoot.shortHex)")
+        pendingEvents.append(.executed(ExecutionResult(height: block.height, stateRoot: execution.roots.stateRoot, receiptsRoot: execution.roots.receiptsRoot)))
+        for transaction in block.transactions { resumeWaiters(for: transaction.id) }
+        let mempool = self.mempool
+        Task { await mempool.committed(block: block) }
+    }
+
+    /// Serves committed blocks with their certificates to a peer catching up, bounded in count
+    /// and bytes.
+    private func serveBlocks(from: UInt64, to: UInt64, peer: Int) {
+        guard from >= 1, from <= to, from <= state.height else { return }
+        var blocks: [Consensus.CommittedBlock] = []
+        var bytes = 0
+        var height = from
+        while height <= min(to, state.height), blocks.count < PeerWire.blocksPerResponseMax, bytes < 4 * 1_024 * 1_024 {
+            guard let stored = try? store.block(at: height) else { break }
+            bytes += stored.block.canonicalBytes.count
+            blocks.append(Consensus.CommittedBlock(block: stored.block, certificate: stored.certificate))
+            height += 1
+        }
+        counters.stateTransferBlocksServed += blocks.count
+        logger.info("serving blocks \(from)…\(height - 1) to \(peerName(peer))")
+        try? network.send(PeerWire.encodeResponse(blocks), to: peer)
+    }
+
+    /// An unrecoverable local failure (disk, corrupted store): stop voting and exit, so a
+    /// supervisor restarts the node from its durable state.
+    func fail(_ reason: String) {
+        logger.critical("stopping: \(reason)")
+        stopped = true
+        for task in tasks { task.cancel() }
+        exit(70)
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Node
+
+struct NodeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run one validator node.",
+        subcommands: [Start.self]
+    )
+
+    struct Start: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the validator configured in HOME/node.json until SIGTERM or SIGINT.",
+            discussion: """
+                node.json names the genesis, the validator's key file, the data directory and the \
+                client API's host and port (docs/operations.md). On restart the node reloads its \
+                store and consensus journal and catches up from its peers by itself.
+
+                Example: greenledger node start --home testnet/node-0
+                """
+        )
+
+        @Option(help: "The validator's home directory (holding node.json).")
+        var home: String
+
+        func run() async throws {
+            let configuration: NodeConfiguration
+            do { configuration = try NodeConfiguration.load(home: home) } catch { throw CLIError("\(error)") }
+            let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "greenledger.node")
+            let node: ValidatorNode
+            do { node = try ValidatorNode(configuration: configuration, logger: logger) } catch { throw CLIError("\(error)") }
+            try await node.start()
+            let server = APIServer(service: node, configuration: APIConfiguration(host: configuration.apiHost, port: configuration.apiPort))
+            do {
+                try await server.run(handleSignals: true) { port in
+                    logger.info("client API listening on http://\(configuration.apiHost):\(port)")
+                }
+            } catch {
+                logger.error("client API stopped: \(error)")
+            }
+            await node.stop()
+        }
+    }
+}

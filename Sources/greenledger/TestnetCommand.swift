@@ -1,0 +1,185 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import Node
+
+struct TestnetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "testnet",
+        abstract: "Run a local network of validators on this machine.",
+        subcommands: [Up.self, Status.self, Down.self]
+    )
+
+    struct Options: ParsableArguments {
+        @Option(help: "The testnet's directory (genesis, keys, one home per validator).")
+        var dir: String = "./testnet"
+    }
+
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create (first time) and start N validators in the background; wait until they are connected.",
+            discussion: """
+                The first run creates DIR/genesis.json, DIR/keys/ (validators and a demo consortium: \
+                registry, verifier, bank, issuer, project owner, auditor) and DIR/node-i/node.json. \
+                Later runs restart the same network with its data. Each node logs to DIR/node-i/node.log.
+
+                Example: greenledger testnet up --nodes 4
+                """
+        )
+
+        @OptionGroup var options: Options
+
+        @Option(help: "Validators to run (first run only; 4 tolerates 1 fault).")
+        var nodes: Int = 4
+
+        @Option(help: "Peer port of validator 0 (first run only); validator i uses base + i.")
+        var basePort: Int = 7100
+
+        @Option(help: "Client API port of validator 0 (first run only); validator i uses base + i.")
+        var apiBasePort: Int = 8100
+
+        @Option(help: "Seconds to wait for every validator to connect to all its peers.")
+        var timeout: Double = 60
+
+        func run() async throws {
+            let layout = TestnetLayout(directory: options.dir)
+            let existing = layout.nodeIndices()
+            let running = existing.filter { layout.runningPID($0) != nil }
+            guard existing.isEmpty || running.count < existing.count else {
+                throw CLIError("a testnet is already running in \(options.dir) (\(running.count) validators); stop it with `greenledger testnet down --dir \(options.dir)`")
+            }
+            for index in running { print("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); leaving it") }
+            if !FileManager.default.fileExists(atPath: layout.genesisPath) {
+                try create(layout)
+            } else {
+                print("restarting the testnet in \(options.dir) (data kept)")
+            }
+            let genesis = try Genesis(contentsOfFile: layout.genesisPath)
+            var endpoints: [(Int, NodeConfiguration)] = []
+            for index in layout.nodeIndices() {
+                let configuration = try NodeConfiguration.load(home: layout.nodeHome(index))
+                endpoints.append((index, configuration))
+                guard !running.contains(index) else { continue }
+                let peerPort = Int(genesis.validators[index].port)
+                for port in [peerPort, configuration.apiPort] where !LocalProcess.isPortFree(port) {
+                    throw CLIError("port \(port) (node-\(index)) is in use by another program; free it or create the testnet in another --dir with other --base-port/--api-base-port")
+                }
+            }
+            let executable = LocalProcess.ownExecutable
+            for (index, _) in endpoints where !running.contains(index) {
+                let pid = try LocalProcess.spawnDetached(executable, ["node", "start", "--home", layout.nodeHome(index)], logPath: layout.logPath(index))
+                try "\(pid)\n".write(toFile: layout.pidPath(index), atomically: true, encoding: .utf8)
+                print("started node-\(index) (pid \(pid)), log \(layout.logPath(index))")
+            }
+            try await waitUntilConnected(layout, endpoints)
+            printNextSteps(layout, genesis, endpoints)
+        }
+
+        private func create(_ layout: TestnetLayout) throws {
+            guard nodes >= 1, nodes <= 64 else { throw CLIError("--nodes must be 1…64") }
+            for port in (basePort..<(basePort + nodes)) + (apiBasePort..<(apiBasePort + nodes)) where !LocalProcess.isPortFree(port) {
+                throw CLIError("port \(port) is in use; choose other --base-port/--api-base-port")
+            }
+            let plan = try ConsortiumPlan(
+                validators: nodes, chainID: "greenledger-testnet", host: "127.0.0.1", basePort: basePort,
+                members: DemoConsortium.members, balances: DemoConsortium.balances)
+            let created = try plan.write(to: layout.directory)
+            for index in 0..<nodes {
+                try NodeConfiguration(
+                    genesis: "../genesis.json", validatorKey: "../keys/validator-\(index).pem", dataDirectory: "data",
+                    apiHost: "127.0.0.1", apiPort: apiBasePort + index
+                ).write(home: layout.nodeHome(index))
+            }
+            print("created a \(nodes)-validator testnet in \(layout.directory), genesis \(created.genesis.hash.shortHex)")
+        }
+
+        private func waitUntilConnected(_ layout: TestnetLayout, _ endpoints: [(Int, NodeConfiguration)]) async throws {
+            let deadline = Date().addingTimeInterval(timeout)
+            var lastLine = ""
+            while true {
+                var ready = 0
+                var views = Set<UInt64>()
+                for (index, configuration) in endpoints {
+                    guard layout.runningPID(index) != nil else {
+                        let tail = (try? String(contentsOfFile: layout.logPath(index), encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
+                        throw CLIError("node-\(index) exited during startup; the end of \(layout.logPath(index)):\n\(tail)")
+                    }
+                    let client = NodeClient(host: configuration.apiHost, port: configuration.apiPort, requestTimeoutMillis: 2_000)
+                    if let status = try? await client.status() {
+                        views.insert(status.view)
+                        if status.peersConnected == status.peersTotal { ready += 1 }
+                    }
+                }
+                let line = "  \(ready)/\(endpoints.count) validators connected to all their peers"
+                if line != lastLine { print(line); lastLine = line }
+                if ready == endpoints.count, views.count == 1 { return }
+                guard Date() < deadline else {
+                    throw CLIError("validators did not all connect within \(Int(timeout)) s; see the node logs in \(layout.directory)/node-*/node.log")
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+
+        private func printNextSteps(_ layout: TestnetLayout, _ genesis: Genesis, _ endpoints: [(Int, NodeConfiguration)]) {
+            print("\nthe testnet is up: chain \(genesis.chainID), genesis \(genesis.hash.shortHex)")
+            print("client APIs:")
+            for (index, configuration) in endpoints { print("  node-\(index)  http://\(configuration.apiHost):\(configuration.apiPort)") }
+            print("member keys in \(layout.keysDirectory):")
+            for member in genesis.members {
+                print("  \(member.name.value.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(member.roles.map(\.name).joined(separator: ", "))] \(layout.keysDirectory)/\(member.name).pem")
+            }
+            let api = endpoints.first.map { "http://\($0.1.apiHost):\($0.1.apiPort)" } ?? "URL"
+            print("""
+
+                next:
+                  greenledger tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(greenledger keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy --node \(api) --genesis \(layout.genesisPath) --wait
+                  greenledger testnet status --dir \(layout.directory)
+                  greenledger testnet down --dir \(layout.directory)
+                """)
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show each validator's process, height, view and peers.")
+
+        @OptionGroup var options: Options
+
+        func run() async throws {
+            let layout = TestnetLayout(directory: options.dir)
+            let indices = layout.nodeIndices()
+            guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir); create one with `greenledger testnet up`") }
+            for index in indices {
+                let configuration = try NodeConfiguration.load(home: layout.nodeHome(index))
+                guard let pid = layout.runningPID(index) else {
+                    print("node-\(index)  stopped")
+                    continue
+                }
+                let client = NodeClient(host: configuration.apiHost, port: configuration.apiPort, requestTimeoutMillis: 2_000)
+                if let status = try? await client.status() {
+                    print("node-\(index)  pid \(pid)  height \(status.height)  view \(status.view) (primary \(status.primary))  peers \(status.peersConnected)/\(status.peersTotal)  mempool \(status.mempoolSize)  http://\(configuration.apiHost):\(configuration.apiPort)")
+                } else {
+                    print("node-\(index)  pid \(pid)  not answering on http://\(configuration.apiHost):\(configuration.apiPort)")
+                }
+            }
+        }
+    }
+
+    struct Down: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Stop every validator cleanly (SIGTERM); the data is kept.")
+
+        @OptionGroup var options: Options
+
+        func run() throws {
+            let layout = TestnetLayout(directory: options.dir)
+            let indices = layout.nodeIndices()
+            guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir)") }
+            for index in indices {
+                guard let pid = layout.runningPID(index) else { continue }
+                let clean = LocalProcess.stop(pid)
+                try? FileManager.default.removeItem(atPath: layout.pidPath(index))
+                print("stopped node-\(index) (pid \(pid))\(clean ? "" : " — it did not exit in time and was killed")")
+            }
+            print("the testnet is down; its data is kept in \(options.dir) (`greenledger testnet up --dir \(options.dir)` restarts it)")
+        }
+    }
+}
