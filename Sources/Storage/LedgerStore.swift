@@ -170,6 +170,17 @@ public final class LedgerStore {
         return (UInt64(height), Int(position))
     }
 
+    /// The receipt of the transaction at `position` in block `height`.
+    public func receipt(height: UInt64, position: Int) throws(StorageError) -> Receipt? {
+        let rows = try database.query(
+            "SELECT transaction_id, success, failure_code, failure_message FROM receipts WHERE height = ? AND position = ?",
+            [.amount(height), .integer(Int64(position))])
+        guard let row = rows.first, let id = row[0].blob.flatMap(Digest.init(bytes:)) else { return nil }
+        guard row[1].integer != 1 else { return Receipt(transactionID: id, outcome: .success) }
+        let code = FailureCode.allCases.first { $0.name == row[2].text } ?? .badNonce
+        return Receipt(transactionID: id, outcome: .failure(TransactionFailure(code, row[3].text ?? "")))
+    }
+
     /// Rebuilds the ledger state of the last stored block from the stored leaves — no replay.
     public func loadState() throws(StorageError) -> LedgerState {
         let leaves = try database.query("SELECT key, value FROM state ORDER BY key").map { row in
