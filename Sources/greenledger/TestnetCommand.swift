@@ -77,7 +77,7 @@ struct TestnetCommand: ParsableCommand {
 
         private func create(_ layout: TestnetLayout) throws {
             guard nodes >= 1, nodes <= 64 else { throw CLIError("--nodes must be 1…64") }
-            for port in (basePort..<(basePort + nodes)) + (apiBasePort..<(apiBasePort + nodes)) where !LocalProcess.isPortFree(port) {
+            for port in Array(basePort..<(basePort + nodes)) + Array(apiBasePort..<(apiBasePort + nodes)) where !LocalProcess.isPortFree(port) {
                 throw CLIError("port \(port) is in use; choose other --base-port/--api-base-port")
             }
             let plan = try ConsortiumPlan(

@@ -47,19 +47,20 @@ extension ValidatorNode: NodeService {
         guard let location else {
             return await mempool.transaction(transactionID) != nil ? .pending : .unknown
         }
+        let stored: StoredBlock?
+        let receipt: Receipt?
         do {
-            guard let stored = try store.block(at: location.height),
-                let receipt = try store.receipt(height: location.height, position: location.position),
-                let proof = MerkleTree.proof(of: location.position, in: stored.block.transactions.map(\.id))
-            else { throw NodeServiceError.storage(reason: "block \(location.height) is incomplete in the store") }
-            return .committed(TransactionCommit(
-                transactionID: transactionID, height: location.height, position: location.position, receipt: receipt,
-                header: stored.block.header, certificate: stored.certificate, proof: proof))
-        } catch let error as NodeServiceError {
-            throw error
+            stored = try store.block(at: location.height)
+            receipt = try store.receipt(height: location.height, position: location.position)
         } catch {
             throw .storage(reason: "\(error)")
         }
+        guard let stored, let receipt,
+            let proof = MerkleTree.proof(of: location.position, in: stored.block.transactions.map(\.id))
+        else { throw .storage(reason: "block \(location.height) is incomplete in the store") }
+        return .committed(TransactionCommit(
+            transactionID: transactionID, height: location.height, position: location.position, receipt: receipt,
+            header: stored.block.header, certificate: stored.certificate, proof: proof))
     }
 
     public func block(at height: UInt64) throws(NodeServiceError) -> CommittedBlock? {
