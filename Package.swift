@@ -98,8 +98,10 @@ let package = Package(
                 "Node",
                 "LedgerCore",
                 "LedgerCrypto",
+                // Hummingbird for HTTPTypes only. Not HummingbirdTesting: it pulls in AsyncHTTPClient
+                // and swift-nio-ssl (BoringSSL); the API tests run the real server on loopback instead.
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

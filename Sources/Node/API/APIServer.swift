@@ -15,7 +15,7 @@ public struct APIServer<Service: NodeService>: Sendable {
         self.logger = logger
     }
 
-    /// The router with every endpoint; `HummingbirdTesting` drives it without sockets.
+    /// The router with every endpoint.
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         APIRoutes(service: service, configuration: configuration, logger: logger).register(on: router)

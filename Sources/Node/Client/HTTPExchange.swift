@@ -11,6 +11,8 @@ struct HTTPExchange: Sendable {
     struct Reply: Sendable {
         let status: Int
         let contentType: String?
+        /// Every response header, for callers (and tests) that need more than the content type.
+        let headers: HTTPHeaders
         let body: [UInt8]
     }
 
@@ -21,12 +23,16 @@ struct HTTPExchange: Sendable {
 
     var endpoint: String { "\(host):\(port)" }
 
-    func send(method: HTTPMethod, path: String, contentType: String? = nil, accept: String = "application/json", body: [UInt8]? = nil)
-        async throws(NodeClientError) -> Reply
-    {
+    /// `headers` are sent after the defaults and replace any default of the same name.
+    func send(
+        method: HTTPMethod, path: String, contentType: String? = nil, accept: String = "application/json", body: [UInt8]? = nil,
+        headers: HTTPHeaders = HTTPHeaders()
+    ) async throws(NodeClientError) -> Reply {
         do {
             return try await withThrowingTaskGroup(of: Reply.self) { group in
-                group.addTask { try await exchange(method: method, path: path, contentType: contentType, accept: accept, body: body) }
+                group.addTask {
+                    try await exchange(method: method, path: path, contentType: contentType, accept: accept, body: body, extraHeaders: headers)
+                }
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(timeoutMillis))
                     throw NodeClientError.timedOut(endpoint: endpoint, afterMillis: timeoutMillis)
@@ -41,7 +47,9 @@ struct HTTPExchange: Sendable {
         }
     }
 
-    private func exchange(method: HTTPMethod, path: String, contentType: String?, accept: String, body: [UInt8]?) async throws -> Reply {
+    private func exchange(
+        method: HTTPMethod, path: String, contentType: String?, accept: String, body: [UInt8]?, extraHeaders: HTTPHeaders
+    ) async throws -> Reply {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(min(timeoutMillis, UInt64(Int64.max)))))
             .connect(host: host, port: port) { channel in
@@ -56,6 +64,8 @@ struct HTTPExchange: Sendable {
         headers.add(name: "Connection", value: "close")
         headers.add(name: "Content-Length", value: String(body?.count ?? 0))
         if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        for (name, _) in extraHeaders { headers.remove(name: name) }
+        headers.add(contentsOf: extraHeaders)
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
         return try await channel.executeThenClose { inbound, outbound in
             try await outbound.write(.head(head))
@@ -76,7 +86,7 @@ struct HTTPExchange: Sendable {
                     guard let responseHead else { break }
                     return Reply(
                         status: Int(responseHead.status.code), contentType: responseHead.headers.first(name: "Content-Type"),
-                        body: Array(collected.readableBytesView))
+                        headers: responseHead.headers, body: Array(collected.readableBytesView))
                 }
             }
             throw NodeClientError.malformedResponse(endpoint: endpoint, reason: "the connection closed before a complete response")
