@@ -18,7 +18,7 @@ extension Replica {
             if mempool.insert(transaction) { accepted.append(transaction) }
         }
         if forward, !isPrimary, !accepted.isEmpty {
-            send(.forward(accepted), to: .replica(config.primary(of: view)))
+            send(.forward(accepted), to: .broadcast)
         }
     }
 
