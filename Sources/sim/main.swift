@@ -64,6 +64,18 @@ struct Sim: ParsableCommand {
         let seconds = Date().timeIntervalSince(start)
         print("seeds=\(seeds) replicas=\(replicas) first=\(firstSeed) failed=\(failed) blocksCommitted=\(blocksTotal) viewChanges=\(viewChanges) nestedViewChanges=\(nested) stateTransfers=\(transfers) restarts=\(restarts) restartsDuringViewChange=\(restartsInViewChange) equivocations=\(equivocations) violations=\(violations) wallTime=\(String(format: "%.1f", seconds))s")
         if failed > 0 { throw ExitCode(1) }
+        // A CI-sized run must show that the faults really happened, not just that nothing broke.
+        if seeds >= 50, !forkAttack, !brokenQuorum {
+            let missing = [
+                ("view changes", viewChanges), ("nested view changes", nested), ("state transfers", transfers),
+                ("restarts during a view change", restartsInViewChange), ("Twins equivocations", equivocations),
+            ].filter { $0.1 == 0 }.map(\.0)
+            if !missing.isEmpty {
+                print("fault coverage FAILED: no \(missing.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            print("fault coverage ok")
+        }
     }
 }
 

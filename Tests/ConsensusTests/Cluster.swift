@@ -137,6 +137,7 @@ struct Cluster {
             journal: journals[Int(index)], committedHeaders: stores[Int(index)].map(\.block.header),
             executions: executions[Int(index)])
         step(index, .restart(recovery))
+        step(index, .tick(nowMillis: nowMillis))
     }
 
     /// Serves pending state-transfer requests from the asked peer's store.

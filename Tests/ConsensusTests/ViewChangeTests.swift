@@ -97,3 +97,42 @@ struct ViewChangeTests {
         #expect(cluster.height(0) == 1)
     }
 }
+
+@Suite("Byzantine primary")
+struct ByzantinePrimaryTests {
+    @Test("an equivocating primary leaves evidence and cannot make honest replicas commit different blocks")
+    func equivocatingPrimary() {
+        var cluster = Cluster()
+        func block(_ marker: UInt64, _ cluster: inout Cluster) -> Block {
+            Block(
+                chainID: Cluster.chainID, height: 1, parentHash: Cluster.genesisHash,
+                timestampMillis: Cluster.genesisTimeMillis + marker, transactions: [cluster.transaction()],
+                stateRoot: Cluster.genesisStateRoot, receiptsRoot: Cluster.genesisReceiptsRoot)
+        }
+        let a = block(1, &cluster)
+        let b = block(2, &cluster)
+        // Primary 0 is Byzantine: its own traffic is scripted below, never generated.
+        cluster.filter = { $0.to != 0 }
+        cluster.step(1, .message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: a)), by: 0)))
+        cluster.step(2, .message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: a)), by: 0)))
+        cluster.step(3, .message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: b)), by: 0)))
+        for target in 1...3 as ClosedRange<UInt16> {
+            cluster.step(target, .message(cluster.signed(.prepare(Vote(view: 0, height: 1, blockHash: a.hash)), by: 0)))
+            cluster.step(target, .message(cluster.signed(.prepare(Vote(view: 0, height: 1, blockHash: b.hash)), by: 0)))
+        }
+        cluster.deliverAll()
+        for target in 1...3 as ClosedRange<UInt16> {
+            cluster.step(target, .message(cluster.signed(.commit(Vote(view: 0, height: 1, blockHash: a.hash)), by: 0)))
+        }
+        cluster.deliverAll()
+        // Replica 3 finally sees the other proposal too.
+        cluster.step(3, .message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: a)), by: 0)))
+        cluster.deliverAll()
+        #expect(cluster.replicas[1].evidence.contains { $0.validator == 0 && $0.kind == .prepare })
+        #expect(cluster.replicas[3].evidence.contains { $0.validator == 0 && $0.kind == .prePrepare })
+        for index in 1...3 where cluster.height(index) > 0 {
+            #expect(cluster.stores[index][0].block.hash == a.hash)
+        }
+        #expect(cluster.height(1) == 1 && cluster.height(2) == 1)
+    }
+}
