@@ -8,7 +8,9 @@ extension Replica {
 
     // MARK: Transactions
 
-    /// Valid transactions enter the mempool; a backup forwards new ones to the primary.
+    /// Valid transactions enter the mempool. A backup forwards new ones to every replica (not
+    /// only the primary): as with PBFT clients that multicast, every backup then knows of the
+    /// work and times out together if the primary does not propose it.
     mutating func offer(_ transactions: [Transaction], forward: Bool = true) {
         var accepted: [Transaction] = []
         for transaction in transactions.prefix(ConsensusLimits.forwardTransactionsMax) {

@@ -30,6 +30,25 @@ struct NormalCaseTests {
         #expect(cluster.stores.allSatisfy { $0.first?.block.transactions == [transaction] })
     }
 
+    /// PBFT's clients multicast a request the primary ignores, so every backup's timer runs.
+    /// Here a backup forwards what its client gave it to every replica: with a dead primary,
+    /// all backups time out together and the view changes (one backup alone is fewer than the
+    /// f+1 VIEW-CHANGEs the others would need to join).
+    @Test("a transaction given to one backup starts every backup's timer, so a dead primary is replaced")
+    func forwardReachesEveryBackup() {
+        var cluster = Cluster()
+        cluster.filter = { $0.from != 0 && $0.to != 0 }
+        let transaction = cluster.transaction()
+        cluster.offer([transaction], to: 2)
+        for backup in 1...3 { #expect(cluster.replicas[backup].view == 0) }
+        cluster.tick(Int(cluster.parameters.viewTimeoutTicks) * 3)
+        for backup in 1...3 {
+            #expect(cluster.replicas[backup].view >= 1, "backup \(backup) never suspected the dead primary")
+            #expect(cluster.stores[backup].first?.block.transactions == [transaction])
+        }
+        #expect(cluster.stores[0].isEmpty)
+    }
+
     @Test("blocks commit in height order and each links to its parent")
     func heightOrder() {
         var cluster = Cluster()
