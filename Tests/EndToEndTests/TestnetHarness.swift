@@ -38,7 +38,7 @@ final class TestnetHarness {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("greenledger-e2e-out-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw HarnessError("cannot create \(output.path)") }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle

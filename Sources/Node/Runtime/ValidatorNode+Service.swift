@@ -6,13 +6,10 @@ import Storage
 
 extension ValidatorNode: NodeService {
     public func submit(_ transactions: [Transaction]) async -> [AdmissionResult] {
-        guard !stopped else {
-            return transactions.map { AdmissionResult(transactionID: $0.id, outcome: .rejected(.mempoolFull(transactionsMax: 0, bytesMax: 0))) }
-        }
         let results = await mempool.admit(transactions)
         // Offer what is ready now rather than waiting for the next tick.
         let batch = await mempool.nextBatch(maxCount: Int(genesis.consensus.batchSizeMax), maxBytes: 8 * 1_024 * 1_024)
-        if !batch.isEmpty { drive(.transactions(batch)) }
+        if !batch.isEmpty { drive(.transactions(batch)) }  // drive ignores events once the node stops
         return results
     }
 
