@@ -129,12 +129,14 @@ struct TestnetCommand: ParsableCommand {
                 print("  \(member.name.value.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(member.roles.map(\.name).joined(separator: ", "))] \(layout.keysDirectory)/\(member.name).pem")
             }
             let api = endpoints.first.map { "http://\($0.1.apiHost):\($0.1.apiPort)" } ?? "URL"
+            // The binary as the user typed it, so the commands can be pasted as they are.
+            let command = CommandLine.arguments.first ?? "greenledger"
             print("""
 
                 next:
-                  greenledger tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(greenledger keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy --node \(api) --genesis \(layout.genesisPath) --wait
-                  greenledger testnet status --dir \(layout.directory)
-                  greenledger testnet down --dir \(layout.directory)
+                  \(command) tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(\(command) keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy --node \(api) --genesis \(layout.genesisPath) --wait
+                  \(command) testnet status --dir \(layout.directory)
+                  \(command) testnet down --dir \(layout.directory)
                 """)
         }
     }
