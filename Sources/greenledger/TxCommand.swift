@@ -8,7 +8,10 @@ struct TxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx",
         abstract: "Build, sign (locally: the key never leaves this machine) and submit a transaction.",
-        subcommands: [Transfer.self]
+        subcommands: [
+            Transfer.self, RegisterProject.self, AttestReduction.self, IssueCredits.self, TransferCredits.self, RetireCredits.self,
+            IssueBond.self, AllocateProceeds.self,
+        ]
     )
 
     /// What every transaction command takes.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import LedgerCore
 import LedgerCrypto
 import Node
@@ -6,6 +7,7 @@ import Node
 /// Drives the real `greenledger` binary (built by `swift build --build-tests`) against a
 /// testnet in a temporary directory on loopback ports it picks itself.
 final class TestnetHarness {
+    static let instances = Mutex(0)
     let directory: String
     let binary: String
     let nodes: Int
@@ -20,8 +22,13 @@ final class TestnetHarness {
         }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("greenledger-e2e-\(UUID().uuidString)").path
         self.nodes = nodes
-        // Ports from the process id, so parallel runs on one machine do not collide.
-        let offset = Int(getpid() % 500) * 20
+        // Ports from the process id and a per-process counter, so parallel runs on one machine
+        // and harnesses running side by side in one test process do not collide.
+        let instance = TestnetHarness.instances.withLock { count -> Int in
+            count += 1
+            return count
+        }
+        let offset = Int(getpid() % 200) * 48 + (instance % 6) * 8
         basePort = 21_000 + offset
         apiBasePort = 31_000 + offset
     }

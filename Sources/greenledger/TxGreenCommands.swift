@@ -1,0 +1,187 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Node
+
+// The green-finance payloads. Each validates its arguments before signing and, with --wait,
+// prints the receipt — a refusal in the state machine's own words.
+
+func address(_ text: String, _ flag: String) throws -> Address {
+    guard let address = Address(text: text) else { throw CLIError("\(flag) \(text) is not an address (gl followed by 40 lowercase hex digits)") }
+    return address
+}
+
+func category(_ text: String, _ flag: String) throws -> TaxonomyCategory {
+    guard let category = TaxonomyCategory(name: text) else {
+        throw CLIError("\(flag) \(text) is not one of: \(TaxonomyCategory.allCases.map(\.name).joined(separator: ", "))")
+    }
+    return category
+}
+
+func positive(_ value: UInt64, _ flag: String) throws -> UInt64 {
+    guard value > 0 else { throw CLIError("\(flag) must be above zero") }
+    return value
+}
+
+extension TxCommand {
+    struct RegisterProject: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "register-project",
+            abstract: "Register a green project owned by a member (participant or issuer).",
+            discussion: "Example: greenledger tx register-project --key keys/solar-owner.pem --id solar-gansu-1 --name \"Gansu PV 50 MW\" --category renewable-energy --location \"Gansu, CN\" --owner gl9c82… --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @Option(help: "Project id (1–64 of A–Z a–z 0–9 . _ : -).") var id: String
+        @Option(help: "Project name.") var name: String
+        @Option(help: "Taxonomy category.") var category: String
+        @Option(help: "Location.") var location: String = ""
+        @Option(help: "Owner's address (default: the signer).") var owner: String?
+
+        func run() async throws {
+            let key = try KeyFiles.readPrivateKey(common.key)
+            let payload = Payload.registerProject(LedgerCore.RegisterProject(
+                projectID: try identifier(id, "--id"), name: try text(name, "--name"), category: try greenledger.category(category, "--category"),
+                location: try text(location, "--location"), owner: try owner.map { try address($0, "--owner") } ?? key.publicKey.address))
+            try await TransactionSubmitter(common).submit(payload)
+        }
+    }
+
+    struct AttestReduction: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "attest-reduction",
+            abstract: "As a verifier, attest a project's measured emission reductions for a vintage (MRV).",
+            discussion: "The verification report's SHA-256 is recorded on the ledger. Example: greenledger tx attest-reduction --key keys/tuv-verifier.pem --project solar-gansu-1 --vintage 2025 --quantity-kg 120000 --report report.pdf --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @Option(help: "Project id.") var project: String
+        @Option(help: "Vintage (monitoring year).") var vintage: UInt16
+        @Option(help: "Verified reduction in kg CO2e.") var quantityKg: UInt64
+        @Option(help: "The verification report file; its SHA-256 is recorded.") var report: String
+
+        func run() async throws {
+            guard let data = FileManager.default.contents(atPath: report) else { throw CLIError("--report \(report): cannot read the file") }
+            let digest = SHA256.hash(Array(data))
+            print("report \(report): SHA-256 \(digest)")
+            try await TransactionSubmitter(common).submit(.attestReduction(LedgerCore.AttestReduction(
+                projectID: try identifier(project, "--project"), vintage: vintage, quantityKg: try positive(quantityKg, "--quantity-kg"),
+                reportDigest: digest)))
+        }
+    }
+
+    struct IssueCredits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue-credits",
+            abstract: "As a registry, issue serial-numbered credits (1 unit = 1 kg CO2e) against attested reductions.",
+            discussion: "Serials of a project and vintage are issued contiguously from 1: --first-serial is the next unissued one. Example: greenledger tx issue-credits --key keys/cn-registry.pem --project solar-gansu-1 --vintage 2025 --first-serial 1 --quantity 100000 --owner gl… --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @Option(help: "Project id.") var project: String
+        @Option(help: "Vintage.") var vintage: UInt16
+        @Option(help: "First serial of the new block (the next unissued serial).") var firstSerial: UInt64
+        @Option(help: "Credits to issue.") var quantity: UInt64
+        @Option(help: "Who receives the credits.") var owner: String
+
+        func run() async throws {
+            try await TransactionSubmitter(common).submit(.issueCredits(LedgerCore.IssueCredits(
+                projectID: try identifier(project, "--project"), vintage: vintage, firstSerial: try positive(firstSerial, "--first-serial"),
+                quantity: try positive(quantity, "--quantity"), owner: try address(owner, "--owner"))))
+        }
+    }
+
+    /// Names a credit block by project, vintage and first serial.
+    struct CreditBlockOptions: ParsableArguments {
+        @Option(help: "Project id of the credit block.") var project: String
+        @Option(help: "Vintage of the credit block.") var vintage: UInt16
+        @Option(help: "First serial of the credit block.") var firstSerial: UInt64
+
+        func blockID() throws -> CreditBlockID {
+            CreditBlockID(projectID: try identifier(project, "--project"), vintage: vintage, firstSerial: firstSerial)
+        }
+    }
+
+    struct TransferCredits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "transfer-credits",
+            abstract: "Move the first QUANTITY credits of a block you own to another member (a partial move splits the block).",
+            discussion: "Example: greenledger tx transfer-credits --key keys/solar-owner.pem --project solar-gansu-1 --vintage 2025 --first-serial 1 --quantity 5000 --to gl… --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @OptionGroup var block: CreditBlockOptions
+        @Option(help: "Credits to move.") var quantity: UInt64
+        @Option(help: "Recipient's address.") var to: String
+
+        func run() async throws {
+            try await TransactionSubmitter(common).submit(.transferCredits(LedgerCore.TransferCredits(
+                block: try block.blockID(), quantity: try positive(quantity, "--quantity"), to: try address(to, "--to"))))
+        }
+    }
+
+    struct RetireCredits: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retire-credits",
+            abstract: "Retire the first QUANTITY credits of a block you own for a beneficiary; retired credits never move again.",
+            discussion: "Prints a retirement certificate. Example: greenledger tx retire-credits --key keys/green-bank.pem --project solar-gansu-1 --vintage 2025 --first-serial 1 --quantity 5000 --beneficiary \"Acme Steel AG\" --reason \"2025 scope 1 offset\" --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @OptionGroup var block: CreditBlockOptions
+        @Option(help: "Credits to retire.") var quantity: UInt64
+        @Option(help: "On whose behalf.") var beneficiary: String
+        @Option(help: "Why.") var reason: String
+
+        func run() async throws {
+            let id = try block.blockID()
+            let commit = try await TransactionSubmitter(common).submit(.retireCredits(LedgerCore.RetireCredits(
+                block: id, quantity: try positive(quantity, "--quantity"), beneficiary: try text(beneficiary, "--beneficiary"),
+                reason: try text(reason, "--reason"))))
+            guard let commit else { return }
+            print("""
+                RETIREMENT CERTIFICATE
+                  credits      \(id.projectID) vintage \(id.vintage), serials \(id.firstSerial)–\(id.firstSerial + quantity - 1) (\(quantity) kg CO2e)
+                  beneficiary  \(beneficiary)
+                  reason       \(reason)
+                  block        \(commit.height), transaction \(commit.transactionID)
+                  certified by \(commit.certificate.signatures.count) validators (view \(commit.certificate.view))
+                """)
+        }
+    }
+
+    struct IssueBond: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "issue-bond",
+            abstract: "As an issuer, record a green bond whose proceeds may go only to eligible taxonomy categories.",
+            discussion: "Example: greenledger tx issue-bond --key keys/city-issuer.pem --id GB-2026-01 --currency EUR --face-value 1000000000 --term-months 60 --eligible renewable-energy,clean-transportation --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @Option(help: "Bond id.") var id: String
+        @Option(help: "Currency of the proceeds.") var currency: String = "EUR"
+        @Option(help: "Face value (proceeds) in minor units.") var faceValue: UInt64
+        @Option(help: "Term in months.") var termMonths: UInt16
+        @Option(help: "Eligible categories, comma-separated.") var eligible: String
+
+        func run() async throws {
+            let categories = try eligible.split(separator: ",").map { try category(String($0), "--eligible") }
+            guard !categories.isEmpty else { throw CLIError("--eligible needs at least one category") }
+            try await TransactionSubmitter(common).submit(.issueBond(LedgerCore.IssueBond(
+                bondID: try identifier(id, "--id"), currency: try identifier(currency, "--currency"),
+                faceValue: try positive(faceValue, "--face-value"), termMonths: termMonths, eligibleCategories: categories)))
+        }
+    }
+
+    struct AllocateProceeds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "allocate-proceeds",
+            abstract: "As the bond's issuer, allocate proceeds to a registered project in an eligible category (funds move to its owner).",
+            discussion: "Example: greenledger tx allocate-proceeds --key keys/city-issuer.pem --bond GB-2026-01 --project solar-gansu-1 --amount 250000000 --node URL --genesis genesis.json --wait")
+
+        @OptionGroup var common: Common
+        @Option(help: "Bond id.") var bond: String
+        @Option(help: "Project id.") var project: String
+        @Option(help: "Amount in minor units.") var amount: UInt64
+
+        func run() async throws {
+            try await TransactionSubmitter(common).submit(.allocateProceeds(LedgerCore.AllocateProceeds(
+                bondID: try identifier(bond, "--bond"), projectID: try identifier(project, "--project"), amount: try positive(amount, "--amount"))))
+        }
+    }
+}
