@@ -148,14 +148,6 @@ extension Checkpoint: CanonicalCodable {
 }
 
 /// Signatures sorted by index without repeats: the one canonical order.
-func readSortedSignatures(_ reader: inout CanonicalReader, _ field: String) throws(CodecError) -> [ValidatorSignature] {
-    let signatures = try reader.readArray(of: ValidatorSignature.self, maximum: Limits.validatorsMax, field)
-    guard zip(signatures, signatures.dropFirst()).allSatisfy({ $0.validatorIndex < $1.validatorIndex }) else {
-        throw .nonCanonical(field: field, reason: "must be sorted by validator index with no repeats")
-    }
-    return signatures
-}
-
 extension PreparedCertificate: CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
         writer.write(view)
@@ -167,7 +159,7 @@ extension PreparedCertificate: CanonicalCodable {
         view = try reader.readUInt64("view")
         height = try reader.readUInt64("height")
         blockHash = try reader.readDigest("block hash")
-        signatures = try readSortedSignatures(&reader, "prepare signatures")
+        signatures = try reader.readValidatorSignatures("prepare signatures")
     }
 }
 
@@ -178,7 +170,7 @@ extension CheckpointCertificate: CanonicalCodable {
     }
     public init(from reader: inout CanonicalReader) throws(CodecError) {
         checkpoint = try reader.read(Checkpoint.self)
-        signatures = try readSortedSignatures(&reader, "checkpoint signatures")
+        signatures = try reader.readValidatorSignatures("checkpoint signatures")
     }
 }
 

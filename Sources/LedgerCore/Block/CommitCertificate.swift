@@ -99,9 +99,18 @@ extension CommitCertificate: CanonicalCodable {
         view = try reader.readUInt64("view")
         height = try reader.readUInt64("height")
         blockHash = try reader.readDigest("block hash")
-        signatures = try reader.readArray(of: ValidatorSignature.self, maximum: Limits.validatorsMax, "signatures")
+        signatures = try reader.readValidatorSignatures("certificate signatures")
+    }
+}
+
+extension CanonicalReader {
+    /// A list of validator signatures in its one canonical order: strictly increasing
+    /// validator index, so no validator appears twice. Used by every certificate.
+    public mutating func readValidatorSignatures(_ field: String) throws(CodecError) -> [ValidatorSignature] {
+        let signatures = try readArray(of: ValidatorSignature.self, maximum: Limits.validatorsMax, field)
         guard zip(signatures, signatures.dropFirst()).allSatisfy({ $0.validatorIndex < $1.validatorIndex }) else {
-            throw .nonCanonical(field: "certificate signatures", reason: "must be sorted by validator index with no repeats")
+            throw .nonCanonical(field: field, reason: "must be sorted by validator index with no repeats")
         }
+        return signatures
     }
 }
