@@ -83,24 +83,24 @@ public struct NodeClient: Sendable {
 
     // MARK: - Plumbing
 
-    private func exchange(extraMillis: UInt64 = 0) -> HTTPExchange {
+    func exchange(extraMillis: UInt64 = 0) -> HTTPExchange {
         let (timeout, overflow) = requestTimeoutMillis.addingReportingOverflow(extraMillis)
         return HTTPExchange(host: host, port: port, timeoutMillis: overflow ? .max : timeout, responseSizeMaxBytes: responseSizeMaxBytes)
     }
 
-    private func get<Body: Decodable>(_ type: Body.Type, _ path: String) async throws(NodeClientError) -> Body {
+    func get<Body: Decodable>(_ type: Body.Type, _ path: String) async throws(NodeClientError) -> Body {
         let exchange = exchange()
         return try decode(Body.self, try await exchange.send(method: .GET, path: path), exchange)
     }
 
-    private func decode<Body: Decodable>(_ type: Body.Type, _ reply: HTTPExchange.Reply, _ exchange: HTTPExchange) throws(NodeClientError) -> Body {
+    func decode<Body: Decodable>(_ type: Body.Type, _ reply: HTTPExchange.Reply, _ exchange: HTTPExchange) throws(NodeClientError) -> Body {
         guard reply.status == 200 else { throw apiError(reply, exchange) }
         do { return try JSONDecoder().decode(Body.self, from: Data(reply.body)) } catch {
             throw .malformedResponse(endpoint: exchange.endpoint, reason: "\(error)")
         }
     }
 
-    private func apiError(_ reply: HTTPExchange.Reply, _ exchange: HTTPExchange) -> NodeClientError {
+    func apiError(_ reply: HTTPExchange.Reply, _ exchange: HTTPExchange) -> NodeClientError {
         if let body = try? JSONDecoder().decode(ErrorBody.self, from: Data(reply.body)) {
             return .api(status: reply.status, code: body.error.code, message: body.error.message)
         }
