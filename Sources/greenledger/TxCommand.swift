@@ -113,7 +113,9 @@ struct TransactionSubmitter {
                 throw CLIError("the node returned no result for \(transaction.id)")
             }
             guard result.status != "rejected" else {
-                throw CLIError("refused: \(result.error.map { "\($0.message) (\($0.code))" } ?? "no reason given")")
+                let reason = result.error.map { "\($0.message) (\($0.code))" } ?? "no reason given"
+                TransactionOutcomes.sink?.record(.refused(reason))
+                throw CLIError("refused: \(reason)")
             }
             print("submitted \(payload.kindName) \(transaction.id) (nonce \(transaction.nonce)) from \(key.publicKey.address)")
             guard common.wait, let trusted else { return nil }
@@ -122,6 +124,7 @@ struct TransactionSubmitter {
             }
             let commit = try body.verifiableCommit()
             try commit.certificate.verify(chainID: trusted.chainID, genesisHash: trusted.hash, validators: trusted.validatorSet)
+            TransactionOutcomes.sink?.record(.committed(commit))
             print("committed in block \(commit.height) (position \(commit.position)); certificate: \(commit.certificate.signatures.count) of \(trusted.validators.count) validators, view \(commit.certificate.view) — checked against your genesis")
             if let failure = commit.receipt.failure {
                 print("receipt: FAILED — \(failure.message) (\(failure.code.name))")

@@ -1,0 +1,28 @@
+import ArgumentParser
+
+/// Runs a `greenledger` command line in this process, exactly as the binary would parse and
+/// run it — the demo's way of going through the public CLI rather than around it.
+enum CLIInvocation {
+    static func run(_ arguments: [String]) async throws {
+        let command = try GreenLedgerCommand.parseAsRoot(arguments)
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            var syncCommand = command
+            try syncCommand.run()
+        }
+    }
+
+    /// The command line as a user would type it: arguments with spaces or quotes are quoted.
+    static func display(_ arguments: [String]) -> String {
+        (["greenledger"] + arguments).map(quoted).joined(separator: " ")
+    }
+
+    private static func quoted(_ argument: String) -> String {
+        let plain = argument.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./:=,@%+".unicodeScalars.contains(scalar))
+        }
+        if plain && !argument.isEmpty { return argument }
+        return "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
