@@ -14,6 +14,7 @@ struct GreenLedgerCommand: AsyncParsableCommand {
         subcommands: [
             TestnetCommand.self, NodeCommand.self, TxCommand.self, KeysCommand.self, GenesisCommand.self, VerifyCommand.self,
             BenchCommand.self,
+            ProofCommand.self, VerifyProofCommand.self,
         ]
     )
 }
