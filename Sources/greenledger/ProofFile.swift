@@ -26,11 +26,24 @@ struct ProofFile: Codable, Equatable {
     }
 
     func write(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        do { try encoder.encode(self).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        do { try Data(rendered().utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw CLIError("cannot write \(path): \(error.localizedDescription)")
         }
+    }
+
+    /// Pretty JSON in a fixed order for people: format, version, note, summary, then the hex bundle.
+    func rendered() -> String {
+        func json(_ value: some Encodable, pretty: Bool = false) -> String {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.withoutEscapingSlashes]
+            // Strings, integers and a struct of them: encoding cannot fail.
+            return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        }
+        let fields = [
+            ("format", json(format)), ("version", json(version)), ("note", json(note)),
+            ("summary", json(summary, pretty: true).replacingOccurrences(of: "\n", with: "\n  ")), ("bundle", json(bundle)),
+        ]
+        return "{\n" + fields.map { "  \"\($0.0)\" : \($0.1)" }.joined(separator: ",\n") + "\n}\n"
     }
 
     /// Reads a proof file: this JSON form, or the bare canonical bundle (as served by
@@ -48,10 +61,14 @@ struct ProofFile: Codable, Equatable {
         if bytes.starts(with: TransactionProof.magic) { return (bytes, nil) }
         let file: ProofFile
         do { file = try JSONDecoder().decode(ProofFile.self, from: data) } catch {
-            throw ProofFileError("the file is neither a proof file written by `greenledger proof tx` (JSON) nor a bare proof bundle: \(error)")
+            throw ProofFileError(
+                "the file is neither a proof file written by `greenledger proof tx` (JSON with format, version, note, summary and bundle) nor a bare proof bundle")
         }
         guard file.format == formatName else {
             throw ProofFileError("the file's format is \"\(file.format)\", expected \"\(formatName)\"")
+        }
+        guard file.version == Int(TransactionProof.formatVersion) else {
+            throw ProofFileError("the file is proof format version \(file.version); this greenledger reads version \(TransactionProof.formatVersion)")
         }
         guard let bundle = Hex.decode(file.bundle) else { throw ProofFileError("the file's bundle is not hex digits") }
         return (bundle, file.summary)

@@ -55,20 +55,24 @@ struct VerifyProofCommand: ParsableCommand {
 
     private func render(_ proof: TransactionProof, genesis: Genesis) -> String {
         let transaction = proof.transaction
-        let sender = genesis.member(at: transaction.senderAddress)
-        var lines = ["transaction \(transaction.id)", "  kind:      \(transaction.payload.kindName)"]
-        lines.append("  sender:    \(transaction.senderAddress)" + (sender.map { " (\($0.name), \($0.roles.map(\.name).joined(separator: "+")))" } ?? ""))
-        lines.append("  nonce:     \(transaction.nonce)")
-        for (label, value) in PayloadSummary.fields(of: transaction.payload, genesis: genesis) {
-            lines.append("  \((label + ":").padding(toLength: 10, withPad: " ", startingAt: 0)) \(value)")
-        }
-        lines.append("  block:     \(proof.height) (position \(proof.position) of \(proof.header.transactionCount)), \(ProofSummary.time(proof.header.timestampMillis)), hash \(proof.header.hash)")
-        lines.append("  certified: block \(proof.height) by \(proof.certificate.signatures.count) of \(genesis.validators.count) validators (view \(proof.certificate.view)); receipt by block \(proof.receiptHeader.height), \(proof.receiptCertificate.signatures.count) of \(genesis.validators.count)")
+        let member = genesis.member(at: transaction.senderAddress)
+        let validators = genesis.validators.count
+        var rows = [
+            ("kind", transaction.payload.kindName),
+            ("sender", "\(transaction.senderAddress)" + (member.map { " (\($0.name), \($0.roles.map(\.name).joined(separator: "+")))" } ?? "")),
+            ("nonce", "\(transaction.nonce)"),
+        ]
+        rows += PayloadSummary.fields(of: transaction.payload, genesis: genesis)
+        rows.append(("block", "\(proof.height) (position \(proof.position) of \(proof.header.transactionCount)), \(ProofSummary.time(proof.header.timestampMillis)), hash \(proof.header.hash)"))
+        rows.append(("certified", "block \(proof.height) by \(proof.certificate.signatures.count) of \(validators) validators (view \(proof.certificate.view)); receipt by block \(proof.receiptHeader.height), \(proof.receiptCertificate.signatures.count) of \(validators)"))
         if let failure = proof.receipt.failure {
-            lines.append("  receipt:   FAILED — \(failure.message) (\(failure.code.name)); the transaction changed nothing but the sender's nonce")
+            rows.append(("receipt", "FAILED — \(failure.message) (\(failure.code.name)); the transaction changed nothing but the sender's nonce"))
         } else {
-            lines.append("  receipt:   success")
+            rows.append(("receipt", "success"))
         }
-        return lines.joined(separator: "\n")
+        let width = rows.map(\.0.count).max()! + 2
+        return (["transaction \(transaction.id)"] + rows.map { label, value in
+            "  " + (label + ":").padding(toLength: width, withPad: " ", startingAt: 0) + value
+        }).joined(separator: "\n")
     }
 }
