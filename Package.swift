@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Hummingbird 2 for the node's HTTP/JSON client API (module Node).
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Prometheus exposition for the node's /metrics (per-node registry; swift-metrics and
+        // swift-atomics are already in the graph through Hummingbird and NIO).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -73,6 +76,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // The PBFT core as a pure state machine, its simulator and tests.

@@ -22,6 +22,8 @@ struct APIRoutes<Service: NodeService>: Sendable {
         }
         router.get("/v1/accounts/{address}") { _, context in try await account(context.parameters.get("address")) }
         router.get("/v1/status") { _, _ in JSONResponse.make(StatusBody(await service.status())) }
+        registerProofs(on: router)
+        registerMetrics(on: router)
     }
 
     // MARK: - Submit

@@ -21,6 +21,16 @@ public protocol NodeService: Sendable {
     func account(_ address: Address) async throws(NodeServiceError) -> Account?
 
     func status() async -> NodeStatus
+
+    // MARK: - Proofs
+
+    /// The proof bundle of a committed transaction (docs/formats.md), or why there is none yet.
+    func transactionProof(_ transactionID: Digest) async throws(NodeServiceError) -> TransactionProofLookup
+
+    // MARK: - Metrics
+
+    /// The node's metrics, brought up to date, for `GET /metrics`.
+    func metrics() async -> NodeMetrics
 }
 
 /// Where a transaction stands, as far as this node knows.

@@ -18,6 +18,7 @@ extension ValidatorNode {
         var steps = 0
         while !pendingEvents.isEmpty, !stopped {
             let next = pendingEvents.removeFirst()
+            noteProposal(next)
             let output = replica.step(next)
             handle(output)
             steps += 1
@@ -130,6 +131,7 @@ extension ValidatorNode {
         nonces.update(from: state, accounts: accounts)
         counters.blocksCommitted += 1
         counters.transactionsCommitted += block.transactions.count
+        if let latency = commitLatency.committed(height: block.height, at: .now) { metricsRegistry.recordBlockCommit(latency) }
         let failed = execution.receipts.filter { !$0.succeeded }.count
         logger.info("committed block \(block.height) \(block.hash.shortHex) view \(committed.certificate.view): \(block.transactions.count) transactions (\(failed) failed), state \(execution.roots.stateRoot.shortHex)")
         pendingEvents.append(.executed(ExecutionResult(height: block.height, stateRoot: execution.roots.stateRoot, receiptsRoot: execution.roots.receiptsRoot)))

@@ -34,6 +34,9 @@ public actor ValidatorNode {
     var tasks: [Task<Void, Never>] = []
     var stopped = false
     var counters = NodeCounters()
+    /// Prometheus metrics of this node (`GET /metrics`), and the proposal times they need.
+    let metricsRegistry: NodeMetrics
+    var commitLatency = CommitLatencyTracker()
 
     public init(configuration: NodeConfiguration, logger: Logger) throws {
         let genesis: Genesis
@@ -54,6 +57,7 @@ public actor ValidatorNode {
         selfIndex = UInt16(index)
         nodeKey = key
         self.logger = logger
+        metricsRegistry = NodeMetrics(node: genesis.validators[index].name.value)
         do {
             store = try LedgerStore(directory: configuration.dataDirectory, genesis: genesis)
             state = try store.loadState()

@@ -20,6 +20,8 @@ public final class VerifiedSignatureCache: SignatureVerifier {
     private let capacity: Int
     private let entries = Mutex(Entries())
     private let underlying = P256Verifier()
+    private let verifications = Atomic<UInt64>(0)
+    private let hits = Atomic<UInt64>(0)
 
     public init(capacity: Int = 200_000) {
         precondition(capacity > 0)
@@ -28,7 +30,11 @@ public final class VerifiedSignatureCache: SignatureVerifier {
 
     public func isValidSignature(_ signature: Signature, digest: Digest, publicKey: PublicKey) -> Bool {
         let entry = Entry(digest: digest, signature: signature, publicKey: publicKey)
-        if entries.withLock({ $0.set.contains(entry) }) { return true }
+        if entries.withLock({ $0.set.contains(entry) }) {
+            hits.add(1, ordering: .relaxed)
+            return true
+        }
+        verifications.add(1, ordering: .relaxed)
         guard underlying.isValidSignature(signature, digest: digest, publicKey: publicKey) else { return false }
         entries.withLock { entries in
             guard entries.set.insert(entry).inserted else { return }
@@ -44,4 +50,9 @@ public final class VerifiedSignatureCache: SignatureVerifier {
     }
 
     public var count: Int { entries.withLock { $0.set.count } }
+
+    /// ECDSA verifications computed (valid or not) since start.
+    public var verificationCount: UInt64 { verifications.load(ordering: .relaxed) }
+    /// Checks answered from the cache, without ECDSA.
+    public var hitCount: UInt64 { hits.load(ordering: .relaxed) }
 }

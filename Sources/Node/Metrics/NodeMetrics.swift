@@ -1,0 +1,111 @@
+import Prometheus
+import Synchronization
+
+/// One node's Prometheus metrics, in a registry of its own (never the process-global
+/// `MetricsSystem`: tests run several nodes in one process). Gauges and counters are brought
+/// up to date from a `MetricsSnapshot` at each scrape; the block-commit histogram is recorded
+/// as blocks commit. Every series carries the label `node="<validator name>"`.
+public final class NodeMetrics: Sendable {
+    /// The exposition format's media type.
+    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    /// Upper bounds of the block-commit histogram's buckets.
+    public static let blockCommitBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+        .milliseconds(500), .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    private let registry: PrometheusCollectorRegistry
+    private let height: Gauge
+    private let view: Gauge
+    private let mempoolTransactions: Gauge
+    private let mempoolBytes: Gauge
+    private let peersConnected: Gauge
+    private let peersExpected: Gauge
+    private let committedTransactions: TotalCounter
+    private let viewChanges: TotalCounter
+    private let stateTransfers: TotalCounter
+    private let framesDroppedSendQueue: TotalCounter
+    private let framesDroppedInbound: TotalCounter
+    private let signatureChecks: TotalCounter
+    private let signatureCacheHits: TotalCounter
+    private let blockCommit: DurationHistogram
+
+    public init(node: String) {
+        let registry = PrometheusCollectorRegistry()
+        let labels = [("node", node)]
+        func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+            MetricNameDescriptor(namespace: "greenledger", metricName: metric, unitName: unit, helpText: help)
+        }
+        func gauge(_ metric: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: name(metric, "", help), labels: labels)
+        }
+        func counter(_ metric: String, _ help: String, _ extra: [(String, String)] = []) -> TotalCounter {
+            TotalCounter(registry.makeCounter(descriptor: name(metric, "total", help), labels: labels + extra))
+        }
+        self.registry = registry
+        height = gauge("height", "Height of the last committed block (0 = genesis only).")
+        view = gauge("view", "The consensus view this node is in.")
+        mempoolTransactions = gauge("mempool_transactions", "Transactions held in the mempool (pending and in flight).")
+        mempoolBytes = gauge("mempool_bytes", "Canonical bytes of the transactions held in the mempool.")
+        peersConnected = gauge("peers_connected", "Other validators this node has an authenticated link to.")
+        peersExpected = gauge("peers_expected", "Other validators in the genesis (the most peers_connected can be).")
+        committedTransactions = counter(
+            "committed_transactions", "Transactions in blocks this node committed and stored since it started (failed ones included).")
+        viewChanges = counter("view_changes", "View changes this node started since it started.")
+        stateTransfers = counter("state_transfers", "State transfers (catch-up runs from peers) this node started.")
+        let dropsHelp = "Peer frames dropped: a full per-peer send queue (send_queue) or an inbound backlog the node did not read in time (inbound)."
+        framesDroppedSendQueue = counter("peer_frames_dropped", dropsHelp, [("queue", "send_queue")])
+        framesDroppedInbound = counter("peer_frames_dropped", dropsHelp, [("queue", "inbound")])
+        signatureChecks = counter(
+            "signature_checks", "ECDSA signature verifications computed (transactions and votes; cache hits not counted).")
+        signatureCacheHits = counter(
+            "signature_cache_hits", "Signature checks answered from the verified-signature cache without ECDSA.")
+        blockCommit = registry.makeDurationHistogram(
+            descriptor: name("block_commit", "seconds", "Seconds from this node first seeing a block's PRE-PREPARE to the block executed and stored."),
+            labels: labels, buckets: NodeMetrics.blockCommitBuckets)
+    }
+
+    /// Brings gauges and counters to `snapshot`.
+    public func update(_ snapshot: MetricsSnapshot) {
+        height.set(to: Double(snapshot.height))
+        view.set(to: Double(snapshot.view))
+        mempoolTransactions.set(to: Double(snapshot.mempoolTransactions))
+        mempoolBytes.set(to: Double(snapshot.mempoolBytes))
+        peersConnected.set(to: Double(snapshot.peersConnected))
+        peersExpected.set(to: Double(snapshot.peersExpected))
+        committedTransactions.advance(to: snapshot.committedTransactions)
+        viewChanges.advance(to: snapshot.viewChanges)
+        stateTransfers.advance(to: snapshot.stateTransfers)
+        framesDroppedSendQueue.advance(to: snapshot.framesDroppedSendQueue)
+        framesDroppedInbound.advance(to: snapshot.framesDroppedInbound)
+        signatureChecks.advance(to: snapshot.signatureChecks)
+        signatureCacheHits.advance(to: snapshot.signatureCacheHits)
+    }
+
+    /// Records one block's time from PRE-PREPARE seen to stored.
+    public func recordBlockCommit(_ duration: Duration) { blockCommit.record(duration) }
+
+    /// The Prometheus text exposition (version 0.0.4) of every metric.
+    public func exposition() -> [UInt8] { registry.emitToBuffer() }
+}
+
+/// A Prometheus counter kept equal to a total counted elsewhere: it advances by the difference
+/// since the last update (and starts over if the total ever goes down).
+private final class TotalCounter: Sendable {
+    private let counter: Counter
+    private let exported = Mutex<UInt64>(0)
+
+    init(_ counter: Counter) { self.counter = counter }
+
+    func advance(to total: UInt64) {
+        exported.withLock { exported in
+            if total < exported {
+                counter.reset()
+                exported = 0
+            }
+            let step = total - exported
+            if step > 0 { counter.increment(by: Int64(clamping: step)) }
+            exported = total
+        }
+    }
+}
