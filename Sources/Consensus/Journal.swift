@@ -75,6 +75,7 @@ extension Replica {
             committedHashes[header.height] = header.hash
             committedTimestamps[header.height] = header.timestampMillis
             committedHeight = max(committedHeight, header.height)
+            if header.transactionCount > 0 { lastBusyHeight = max(lastBusyHeight, header.height) }
         }
         for result in recovery.executions {
             executions[result.height] = result

@@ -173,6 +173,7 @@ extension Replica {
         committedHeight = block.height
         committedHashes[block.height] = block.hash
         committedTimestamps[block.height] = block.header.timestampMillis
+        if !block.transactions.isEmpty { lastBusyHeight = block.height }
         commitCertificates[block.height] = nil
         bodyRequests[block.hash] = nil
         let ids = Set(block.transactions.map(\.id))
@@ -217,7 +218,7 @@ extension Replica {
                 for transaction in blocks[slot.blockHash]?.transactions ?? [] { excluded.insert(transaction.id) }
             }
             let batch = mempool.batch(limit: Int(parameters.batchSizeMax), excluding: excluded)
-            guard !batch.isEmpty else { return }
+            guard !batch.isEmpty || sealsReceipts(height: height) else { return }
             let block = Block(
                 chainID: config.chainID, height: height, parentHash: parentHash,
                 timestampMillis: max(nowMillis, parentTimestamp + 1), transactions: batch,
@@ -227,6 +228,21 @@ extension Replica {
             blockValidity[block.hash] = true
             slots[height] = Slot(blockHash: block.hash)
             send(.prePrepare(PrePrepare(view: view, block: block)))
+        }
+    }
+
+    /// An empty block is proposed only to certify a recent block's outcome: the header at h
+    /// carries the state and receipts roots after h − L, so without it the receipts of the last
+    /// block with transactions would stay uncertified until the next transaction arrives. True
+    /// when a block at h − L … h − 1 has transactions; at most L empty blocks follow a busy one.
+    func sealsReceipts(height: UInt64) -> Bool {
+        let lag = UInt64(parameters.stateRootLag)
+        guard config.sealsReceipts, height > 1 else { return false }
+        let lowest = height > lag ? height - lag : 1
+        if lastBusyHeight >= lowest { return true }
+        return (max(lowest, committedHeight + 1)..<height).contains { slotHeight in
+            guard let slot = slots[slotHeight], let block = blocks[slot.blockHash] else { return false }
+            return !block.transactions.isEmpty
         }
     }
 

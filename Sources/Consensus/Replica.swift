@@ -41,6 +41,8 @@ public struct Replica: Sendable {
     var stableCertificate: CheckpointCertificate?
     var committedHashes: [UInt64: Digest]
     var committedTimestamps: [UInt64: UInt64]
+    /// The highest committed height whose block has transactions (see `sealsReceipts`).
+    var lastBusyHeight: UInt64 = 0
     var executions: [UInt64: ExecutionResult] = [:]
     var blocks: [Digest: Block] = [:]
     var blockValidity: [Digest: Bool] = [:]

@@ -16,11 +16,16 @@ public struct ReplicaConfig: Sendable {
     /// Test-only: a deliberately broken quorum (e.g. f+1) for the simulator's negative
     /// control. Never set in a node.
     public let quorumOverrideForTesting: Int?
+    /// The primary follows a block with transactions by up to stateRootLag empty blocks, so its
+    /// receipts and state root are certified without waiting for the next transaction (see
+    /// `Replica.sealsReceipts`). On in every node and in the simulator; scenario tests that
+    /// count exact heights turn it off.
+    public let sealsReceipts: Bool
 
     public init(
         chainID: Identifier, genesisHash: Digest, genesisTimeMillis: UInt64, validators: ValidatorSet,
         parameters: ConsensusParameters, selfIndex: UInt16, genesisStateRoot: Digest, genesisReceiptsRoot: Digest,
-        verifier: any SignatureVerifier, quorumOverrideForTesting: Int? = nil
+        verifier: any SignatureVerifier, quorumOverrideForTesting: Int? = nil, sealsReceipts: Bool = true
     ) {
         precondition(Int(selfIndex) < validators.count, "the replica's own index is a genesis validator")
         self.chainID = chainID
@@ -33,6 +38,7 @@ public struct ReplicaConfig: Sendable {
         self.genesisReceiptsRoot = genesisReceiptsRoot
         self.verifier = verifier
         self.quorumOverrideForTesting = quorumOverrideForTesting
+        self.sealsReceipts = sealsReceipts
     }
 
     var quorum: Int { quorumOverrideForTesting ?? validators.quorum }

@@ -23,6 +23,8 @@ struct Cluster {
     let verifier: SimulatedVerifier
     let validators: ValidatorSet
     let parameters: ConsensusParameters
+    /// Off by default: most scenarios count exact heights; `ReceiptSealingTests` turns it on.
+    let sealsReceipts: Bool
     var replicas: [Replica]
     var journals: [[[UInt8]]]
     var stores: [[CommittedBlock]]
@@ -35,7 +37,8 @@ struct Cluster {
     /// Return false to drop a delivery.
     var filter: (Pending) -> Bool = { _ in true }
 
-    init(count: Int = 4, parameters: ConsensusParameters = Cluster.defaultParameters) {
+    init(count: Int = 4, parameters: ConsensusParameters = Cluster.defaultParameters, sealsReceipts: Bool = false) {
+        self.sealsReceipts = sealsReceipts
         signers = (0..<count).map { SimulatedSigner(label: "test-validator-\($0)") }
         verifier = SimulatedVerifier(signers: signers + [SimulatedSigner(label: "test-client")])
         validators = ValidatorSet(keys: signers.map(\.publicKey))
@@ -57,7 +60,8 @@ struct Cluster {
         ReplicaConfig(
             chainID: Cluster.chainID, genesisHash: Cluster.genesisHash, genesisTimeMillis: Cluster.genesisTimeMillis,
             validators: validators, parameters: parameters, selfIndex: index, genesisStateRoot: Cluster.genesisStateRoot,
-            genesisReceiptsRoot: Cluster.genesisReceiptsRoot, verifier: verifier, quorumOverrideForTesting: quorumOverride)
+            genesisReceiptsRoot: Cluster.genesisReceiptsRoot, verifier: verifier, quorumOverrideForTesting: quorumOverride,
+            sealsReceipts: sealsReceipts)
     }
 
     var count: Int { replicas.count }
