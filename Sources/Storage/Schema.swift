@@ -69,6 +69,17 @@ enum Schema {
             bond_id TEXT NOT NULL, project_id TEXT NOT NULL, amount NOT NULL, PRIMARY KEY (bond_id, project_id)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS journal (sequence INTEGER PRIMARY KEY, record BLOB NOT NULL);
+        \(queryIndexes)
+        """
+
+    /// Indexes for the client API's filters (`LedgerQueries`). Only indexes, all IF NOT EXISTS:
+    /// a store of this version gains them when a node opens it, so `version` is unchanged.
+    static let queryIndexes = """
+        CREATE INDEX IF NOT EXISTS projects_by_owner ON projects (owner);
+        CREATE INDEX IF NOT EXISTS projects_by_category ON projects (category);
+        CREATE INDEX IF NOT EXISTS attestations_by_verifier ON attestations (verifier);
+        CREATE INDEX IF NOT EXISTS credit_blocks_by_retirement ON credit_blocks (retired, retired_height);
+        CREATE INDEX IF NOT EXISTS credit_blocks_by_beneficiary ON credit_blocks (beneficiary);
         """
 
     /// The tables an auditor can query, rendered from the state leaves (`StateTables`).

@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import Storage
 
 /// What the client API needs from the node. The node implements it over its mempool, store,
 /// state and consensus driver; tests implement it with a fake. Every method is called from
@@ -31,6 +32,12 @@ public protocol NodeService: Sendable {
 
     /// The node's metrics, brought up to date, for `GET /metrics`.
     func metrics() async -> NodeMetrics
+
+    // MARK: - Queries
+
+    /// Read-only queries over the committed ledger (lists, projects, credits, bonds). They run
+    /// on their own SQLite connections in the caller's task, never on the node's actor.
+    func queries() throws(NodeServiceError) -> LedgerQueries
 }
 
 /// Where a transaction stands, as far as this node knows.

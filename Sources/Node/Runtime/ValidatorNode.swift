@@ -17,6 +17,8 @@ public actor ValidatorNode {
     let selfIndex: UInt16
     let nodeKey: SigningKey
     let store: LedgerStore
+    /// Read-only connections for the client API's queries, usable off the actor.
+    nonisolated let ledgerQueries: LedgerQueries
     var state: LedgerState
     var replica: Replica
     let network: PeerNetwork
@@ -61,6 +63,7 @@ public actor ValidatorNode {
         do {
             store = try LedgerStore(directory: configuration.dataDirectory, genesis: genesis)
             state = try store.loadState()
+            ledgerQueries = try LedgerQueries(directory: configuration.dataDirectory)
         } catch {
             throw NodeError.startup("data directory \(configuration.dataDirectory): \(error)")
         }

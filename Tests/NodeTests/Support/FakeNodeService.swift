@@ -1,6 +1,8 @@
 import LedgerCore
 import LedgerCrypto
+import Foundation
 import Node
+import Storage
 import Synchronization
 
 /// A `NodeService` over a real mempool and an in-memory chain the test builds: one committed
@@ -15,6 +17,9 @@ final class FakeNodeService: NodeService {
     private let nonces = TestNonces()
     private let chain = Mutex<[CommittedBlock]>([])
     private let failQueries = Atomic<Bool>(false)
+    /// A real store of the genesis (accounts, no blocks) in a temporary directory, for the query routes.
+    let queryDirectory: String
+    private let ledgerQueries: LedgerQueries
 
     init(commitOnWait: Bool = false) throws {
         consortium = try TestConsortium()
@@ -24,9 +29,14 @@ final class FakeNodeService: NodeService {
         self.genesis = genesis
         mempool = Mempool(genesis: genesis, nonces: nonces)
         self.commitOnWait = commitOnWait
+        queryDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("greenledger-fake-\(UUID().uuidString)").path
+        _ = try LedgerStore(directory: queryDirectory, genesis: genesis)
+        ledgerQueries = try LedgerQueries(directory: queryDirectory)
         let first = try (1...3).map { try consortium.transfer(from: $0, nonce: 1) }
         try append(first)
     }
+
+    deinit { try? FileManager.default.removeItem(atPath: queryDirectory) }
 
     /// Makes every query throw `unavailable`.
     func setUnavailable(_ value: Bool) { failQueries.store(value, ordering: .relaxed) }
@@ -95,5 +105,10 @@ final class FakeNodeService: NodeService {
         return NodeStatus(
             chainID: genesis.chainID, genesisHash: genesis.hash, nodeName: "validator-0", height: height, lastBlockHash: last, view: 0,
             primary: "validator-0", peersConnected: 0, peersTotal: 0, mempoolSize: counters.size, mempoolBytes: counters.bytes)
+    }
+
+    func queries() throws(NodeServiceError) -> LedgerQueries {
+        guard !failQueries.load(ordering: .relaxed) else { throw .unavailable(reason: "the node is starting") }
+        return ledgerQueries
     }
 }
