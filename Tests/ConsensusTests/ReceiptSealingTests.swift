@@ -39,7 +39,7 @@ struct ReceiptSealingTests {
     func idle() {
         var cluster = Cluster(sealsReceipts: true)
         cluster.tick(20)
-        #expect(cluster.stores.allSatisfy(\.isEmpty))
+        #expect(cluster.stores.allSatisfy { $0.isEmpty })
     }
 
     @Test("with sealing off the last block's receipts wait for the next transaction")

@@ -23,14 +23,16 @@ final class TestnetHarness {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("greenledger-e2e-\(UUID().uuidString)").path
         self.nodes = nodes
         // Ports from the process id and a per-process counter, so parallel runs on one machine
-        // and harnesses running side by side in one test process do not collide.
+        // and harnesses running side by side in one test process do not collide: 16 blocks of
+        // 8 ports per process, all below Linux's ephemeral range (32768…), which outgoing
+        // connections use.
         let instance = TestnetHarness.instances.withLock { count -> Int in
             count += 1
             return count
         }
-        let offset = Int(getpid() % 200) * 48 + (instance % 6) * 8
-        basePort = 21_000 + offset
-        apiBasePort = 31_000 + offset
+        let offset = Int(getpid() % 60) * 128 + (instance % 16) * 8
+        basePort = 20_000 + offset
+        apiBasePort = 10_000 + offset
     }
 
     deinit {
