@@ -5,7 +5,7 @@ import LedgerCore
 import LedgerCrypto
 import Storage
 
-struct VerifyBench: ParsableCommand {
+struct VerifyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Generate a real chain of signed transfers with commit certificates, then audit it.",
@@ -26,7 +26,7 @@ struct VerifyBench: ParsableCommand {
     @Option(help: "Keep the generated data directory here (must not exist).")
     var keep: String?
 
-    func run() throws {
+    func run() async throws {
         guard transactions > 0, (1...Limits.blockTransactionsMax).contains(perBlock) else {
             throw CLIError("--transactions must be positive and --per-block 1…\(Limits.blockTransactionsMax)")
         }
@@ -57,7 +57,7 @@ struct VerifyBench: ParsableCommand {
             print("kept \(directory) (genesis in \(directory)/genesis.json)")
         }
 
-        let report = ChainAuditor(genesis: chain.genesis).audit(try LedgerStore.openForAudit(directory: directory))
+        let report = await ChainAuditor(genesis: chain.genesis).audit(try LedgerStore.openForAudit(directory: directory))
         guard report.passed else { throw CLIError("the generated chain failed its audit: \(report.failure!.problem)") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let key = try SigningKey()

@@ -22,6 +22,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
         }
         router.get("/v1/accounts/{address}") { _, context in try await account(context.parameters.get("address")) }
         router.get("/v1/status") { _, _ in JSONResponse.make(StatusBody(await service.status())) }
+        registerChain(on: router)
     }
 
     // MARK: - Submit

@@ -1,5 +1,6 @@
 import LedgerCore
 import LedgerCrypto
+import Storage
 
 /// What the client API needs from the node. The node implements it over its mempool, store,
 /// state and consensus driver; tests implement it with a fake. Every method is called from
@@ -21,6 +22,12 @@ public protocol NodeService: Sendable {
     func account(_ address: Address) async throws(NodeServiceError) -> Account?
 
     func status() async -> NodeStatus
+
+    // MARK: - Chain export
+
+    /// The committed blocks in `heights` exactly as stored (header, transactions, certificate,
+    /// roots after) with their receipts, in height order; fewer when the chain ends first.
+    func chainEntries(_ heights: ClosedRange<UInt64>) async throws(NodeServiceError) -> [ChainExport.Entry]
 }
 
 /// Where a transaction stands, as far as this node knows.

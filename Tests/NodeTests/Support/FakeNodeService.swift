@@ -1,6 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 import Node
+import Storage
 import Synchronization
 
 /// A `NodeService` over a real mempool and an in-memory chain the test builds: one committed
@@ -95,5 +96,25 @@ final class FakeNodeService: NodeService {
         return NodeStatus(
             chainID: genesis.chainID, genesisHash: genesis.hash, nodeName: "validator-0", height: height, lastBlockHash: last, view: 0,
             primary: "validator-0", peersConnected: 0, peersTotal: 0, mempoolSize: counters.size, mempoolBytes: counters.bytes)
+    }
+
+    // MARK: - Chain export
+
+    /// The in-memory chain as stored rows: the fake does not execute, so roots are zero and
+    /// there are no receipts (ChainServingNodeService serves a real, executed chain).
+    func chainEntries(_ heights: ClosedRange<UInt64>) async throws(NodeServiceError) -> [ChainExport.Entry] {
+        guard !failQueries.load(ordering: .relaxed) else { throw .unavailable(reason: "the node is starting") }
+        return chain.withLock { blocks in
+            blocks.filter { heights.contains($0.block.height) }.map { committed in
+                var body = CanonicalWriter()
+                body.write(committed.block.transactions, maximum: Limits.blockTransactionsMax)
+                return ChainExport.Entry(
+                    raw: RawBlock(
+                        height: committed.block.height, hash: committed.block.hash.bytes, header: committed.block.header.canonicalBytes,
+                        body: body.bytes, certificate: committed.certificate.canonicalBytes, stateRootAfter: Digest.zero.bytes,
+                        receiptsRootAfter: Digest.zero.bytes),
+                    receipts: [])
+            }
+        }
     }
 }
