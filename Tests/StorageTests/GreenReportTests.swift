@@ -82,7 +82,7 @@ struct GreenReportTests {
         #expect(q2Only.totals.map(\.amount) == [2_000])
         let text = quarter.text
         #expect(text.hasPrefix("Green capital flows by quarter (UTC): chain synthetic, genesis \(scope.genesisHash), blocks 1…5 (audited)"))
-        #expect(text.contains("2027-Q1  renewable-energy      EUR              250000000  2,500,000.00          1"), "\(text)")
+        #expect(text.contains("  2027-Q1  renewable-energy      EUR                  250000000  2,500,000.00          1\n"), "\(text)")
         #expect(quarter.table.csv.hasPrefix("period,category,currency,amount_minor,transfers\r\n2026-Q1,renewable-energy,EUR,1000,1\r\n"))
         #expect(quarter.table.csv.hasSuffix("total,clean-transportation,EUR,50000500,2\r\n"))
     }
@@ -138,8 +138,8 @@ struct GreenReportTests {
         #expect(CalendarDay(text: "2026-4-01") == nil)
         #expect(ReportPeriod.quarter.label(of: CalendarDay(daysSinceEpoch: 20_544)) == "2026-Q2")
         #expect(ReportPeriod.quarter.label(of: CalendarDay(daysSinceEpoch: 20_543)) == "2026-Q1")
-        #expect(ReportFormat.percent(1, of: 3) == "0.03")
-        #expect(ReportFormat.percent(2, of: 3) == "0.06")
+        #expect(ReportFormat.percent(1, of: 3) == "33.33")
+        #expect(ReportFormat.percent(2, of: 3) == "66.66")
         #expect(ReportFormat.percent(UInt64.max, of: UInt64.max) == "100.00")
         #expect(ReportFormat.major(5) == "0.05")
         #expect(ReportFormat.major(123_456_789) == "1,234,567.89")
