@@ -13,7 +13,11 @@ struct VerifyBench: AsyncParsableCommand {
             Reports the audit's throughput beside this machine's all-core signature-verify rate. \
             With --keep DIR the data directory and its genesis.json stay for `greenledger verify`.
 
+            With --online the same chain is also served by the API server on loopback and audited \
+            online (GET /v1/chain), for the online audit's throughput.
+
             Example: .build/release/greenledger bench verify --transactions 100000 --per-block 500
+                     .build/release/greenledger bench verify --transactions 10000 --per-block 10 --online
             """
     )
 
@@ -25,6 +29,9 @@ struct VerifyBench: AsyncParsableCommand {
 
     @Option(help: "Keep the generated data directory here (must not exist).")
     var keep: String?
+
+    @Flag(help: "Also audit the chain online: served by the real API server on loopback (GET /v1/chain).")
+    var online = false
 
     func run() async throws {
         guard transactions > 0, (1...Limits.blockTransactionsMax).contains(perBlock) else {
@@ -70,5 +77,12 @@ struct VerifyBench: AsyncParsableCommand {
                      report.blocksChecked, report.transactionsChecked, report.signaturesChecked, report.elapsedSeconds))
         print(String(format: "audit: %.0f transactions/s, %.0f signatures/s", Double(report.transactionsChecked) / report.elapsedSeconds, signaturesPerSecond))
         print(String(format: "all-core verify rate on %d cores: %.0f/s; the audit reaches %.0f%% of it", cores, verifyRate, 100 * signaturesPerSecond / verifyRate))
+        if online {
+            let remote = try await OnlineAuditBench.run(directory: directory, genesis: chain.genesis)
+            guard remote.passed else { throw CLIError("the online audit of the generated chain failed: \(remote.failure!.problem)") }
+            print(String(format: "online audit over loopback HTTP: %llu blocks, %llu transactions in %.2f s (%.0f transactions/s, %.0f blocks/s)",
+                         remote.blocksChecked, remote.transactionsChecked, remote.elapsedSeconds,
+                         Double(remote.transactionsChecked) / remote.elapsedSeconds, Double(remote.blocksChecked) / remote.elapsedSeconds))
+        }
     }
 }
