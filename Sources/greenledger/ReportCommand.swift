@@ -9,9 +9,9 @@ struct ReportCommand: AsyncParsableCommand {
         commandName: "report",
         abstract: "Green-finance reports from an audited chain: capital flows, carbon credits, bond allocations.",
         discussion: """
-            Every report first audits the chain exactly like `greenledger verify` (offline with \\
-            --data-dir, online with --node) and is computed from that audit's replay; if the audit \\
-            fails, no report is printed and the command exits 1 with the failure. Text output is for \\
+            Every report first audits the chain exactly like `greenledger verify` (offline with \
+            --data-dir, online with --node) and is computed from that audit's replay; if the audit \
+            fails, no report is printed and the command exits 1 with the failure. Text output is for \
             people; --json and --csv (RFC 4180) keep amounts exact in minor units.
 
             Examples:
@@ -68,8 +68,8 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Green capital flows per period, taxonomy category and currency, with totals per category.",
             discussion: """
-                Counts successful fund transfers (under their category) and bond proceeds allocated \\
-                to a project (under the project's category). Periods are calendar months, quarters \\
+                Counts successful fund transfers (under their category) and bond proceeds allocated \
+                to a project (under the project's category). Periods are calendar months, quarters \
                 or years in UTC, from each block's timestamp.
 
                 Example:
@@ -113,7 +113,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Carbon credits per project and vintage: attested, issued, held, retired; and every retirement.",
             discussion: """
-                Quantities are kg CO2e. Held = issued − retired. Text and JSON also list each \\
+                Quantities are kg CO2e. Held = issued − retired. Text and JSON also list each \
                 retirement (beneficiary, serial range, height, transaction); CSV has the per-vintage table.
 
                 Example:
@@ -134,7 +134,7 @@ struct ReportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Green bond allocation report (ICMA shape): proceeds allocated per project and eligible category.",
             discussion: """
-                Per bond: issuer, currency, face value, allocated and unallocated proceeds; per \\
+                Per bond: issuer, currency, face value, allocated and unallocated proceeds; per \
                 project its amount and share of proceeds; per eligible category its amount and share.
 
                 Example:
