@@ -100,6 +100,9 @@ let package = Package(
             name: "NodeTests",
             dependencies: [
                 "Node",
+                // Storage and Audit for the online-audit tests (a real chain served by a fake node).
+                "Storage",
+                "Audit",
                 "LedgerCore",
                 "LedgerCrypto",
                 // Hummingbird for HTTPTypes only. Not HummingbirdTesting: it pulls in AsyncHTTPClient

@@ -11,6 +11,9 @@ public struct AuditReport: Codable, Sendable {
     public var signaturesChecked: UInt64 = 0
     public var certificatesChecked: UInt64 = 0
     public var stateTablesChecked = false
+    /// Why the stored state was not compared with the replay ("partial range", or online:
+    /// the node's state is not fetched), nil when it was.
+    public var stateNotCompared: String?
     public var failure: AuditFailure?
     public var flows: [FlowLine] = []
     public var credits = CreditSummary()

@@ -17,10 +17,16 @@ public struct ChainAuditor {
         public var batchBlocks: Int = 128
         /// Called after each batch with (height reached, last height).
         public var progress: ((UInt64, UInt64) -> Void)?
+        /// Sees every block the replay executes, and the final state (reports).
+        public var observer: (any ReplayObserver)?
 
-        public init(fromHeight: UInt64? = nil, toHeight: UInt64? = nil, progress: ((UInt64, UInt64) -> Void)? = nil) {
+        public init(
+            fromHeight: UInt64? = nil, toHeight: UInt64? = nil, observer: (any ReplayObserver)? = nil,
+            progress: ((UInt64, UInt64) -> Void)? = nil
+        ) {
             self.fromHeight = fromHeight
             self.toHeight = toHeight
+            self.observer = observer
             self.progress = progress
         }
     }
@@ -35,11 +41,11 @@ public struct ChainAuditor {
         validators = genesis.validatorSet
     }
 
-    public func audit(_ source: some AuditSource, options: Options = Options()) -> AuditReport {
+    public func audit(_ source: some AuditSource, options: Options = Options()) async -> AuditReport {
         let started = Date()
         var report = AuditReport(genesisHash: genesisHash.hex, chainID: genesis.chainID.value, fromHeight: 0, toHeight: 0)
         do {
-            try run(source, options: options, report: &report)
+            try await run(source, options: options, report: &report)
         } catch let problem as AuditProblem {
             report.failure = .init(height: problem.height, problem: problem.problem)
         } catch {
@@ -49,13 +55,13 @@ public struct ChainAuditor {
         return report
     }
 
-    private func run(_ source: some AuditSource, options: Options, report: inout AuditReport) throws {
-        let stored = try source.storedGenesisHash()
+    private func run(_ source: some AuditSource, options: Options, report: inout AuditReport) async throws {
+        let stored = try await source.storedGenesisHash()
         report.storedGenesisHash = stored?.hex
         guard stored == genesisHash else {
             throw AuditProblem(0, "the data belongs to genesis \(stored?.hex ?? "(none)"), not the supplied genesis \(genesisHash.hex)")
         }
-        let last = try source.lastHeight()
+        let last = try await source.lastHeight()
         let to = min(options.toHeight ?? last, last)
         let from = max(options.fromHeight ?? 1, 1)
         report.fromHeight = from
@@ -67,17 +73,24 @@ public struct ChainAuditor {
         var height: UInt64 = 1
         while height <= to {
             let end = min(to, height + UInt64(options.batchBlocks) - 1)
-            let raws = try source.rawBlocks(height...end)
-            let receipts = try source.receipts(height...end)
+            let raws = try await source.rawBlocks(height...end)
+            let receipts = try await source.receipts(height...end)
             let checkSignatures = end >= from
-            try checkBatch(raws, expected: height...end, receipts: receipts, state: state, checkSignatures: checkSignatures, from: from, tally: &tally, report: &report)
+            try checkBatch(
+                raws, expected: height...end, receipts: receipts, state: state, checkSignatures: checkSignatures, from: from,
+                observer: options.observer, tally: &tally, report: &report)
             options.progress?(end, to)
             height = end + 1
         }
-        if to == last, let leaves = try source.stateLeaves() {
-            try compareState(state, leaves: leaves, tableRows: try source.stateTableRows(), height: to)
+        if to != last {
+            report.stateNotCompared = "partial range"
+        } else if let leaves = try await source.stateLeaves() {
+            try compareState(state, leaves: leaves, tableRows: try await source.stateTableRows(), height: to)
             report.stateTablesChecked = true
+        } else {
+            report.stateNotCompared = source.stateUnavailableReason
         }
+        options.observer?.finished(state: state)
         report.flows = tally.flowLines
         report.credits = tally.credits
         report.bonds = state.bonds.values.sorted { $0.bondID < $1.bondID }.map {
@@ -87,7 +100,7 @@ public struct ChainAuditor {
 
     private func checkBatch(
         _ raws: [RawBlock], expected: ClosedRange<UInt64>, receipts: [UInt64: [StoredReceipt]], state: LedgerState,
-        checkSignatures: Bool, from: UInt64, tally: inout GreenFlowTally, report: inout AuditReport
+        checkSignatures: Bool, from: UInt64, observer: (any ReplayObserver)?, tally: inout GreenFlowTally, report: inout AuditReport
     ) throws {
         // Decode and check each block's self-consistency, in height order.
         var decoded: [(block: Block, certificate: CommitCertificate, raw: RawBlock)] = []
@@ -101,7 +114,9 @@ public struct ChainAuditor {
                 break
             }
         }
-        try checkDecoded(decoded, receipts: receipts, state: state, checkSignatures: checkSignatures, from: from, tally: &tally, report: &report)
+        try checkDecoded(
+            decoded, receipts: receipts, state: state, checkSignatures: checkSignatures, from: from, observer: observer, tally: &tally,
+            report: &report)
         if let deferredProblem { throw deferredProblem }
     }
 
@@ -133,7 +148,8 @@ public struct ChainAuditor {
 
     private func checkDecoded(
         _ decoded: [(block: Block, certificate: CommitCertificate, raw: RawBlock)], receipts: [UInt64: [StoredReceipt]],
-        state: LedgerState, checkSignatures: Bool, from: UInt64, tally: inout GreenFlowTally, report: inout AuditReport
+        state: LedgerState, checkSignatures: Bool, from: UInt64, observer: (any ReplayObserver)?, tally: inout GreenFlowTally,
+        report: inout AuditReport
     ) throws {
         // All signatures of the batch, on every core.
         var jobs: [ParallelVerifier.Job] = []
@@ -190,6 +206,7 @@ public struct ChainAuditor {
             for (transaction, receipt) in zip(block.transactions, execution.receipts) {
                 tally.record(transaction, receipt: receipt, state: state)
             }
+            observer?.executed(block, receipts: execution.receipts, state: state)
             report.blocksChecked += 1
             report.transactionsChecked += UInt64(block.transactions.count)
         }

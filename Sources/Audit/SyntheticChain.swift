@@ -14,11 +14,12 @@ public final class SyntheticChain {
     public private(set) var view: UInt64 = 0
 
     /// A consortium of `validators` validators and `members` participants, each holding 10^12 EUR cents.
-    public init(directory: String, validators: Int = 4, members: Int = 8) throws {
+    /// `roles` (sorted) are every member's roles; reports' tests give members every role.
+    public init(directory: String, validators: Int = 4, members: Int = 8, roles: [Role] = [.issuer, .participant]) throws {
         validatorKeys = try (0..<validators).map { _ in try SigningKey() }
         memberKeys = try (0..<members).map { _ in try SigningKey() }
         let memberList = try memberKeys.enumerated().map { index, key in
-            Member(name: try Identifier("member-\(index)"), publicKey: key.publicKey, roles: [.participant, .issuer])
+            Member(name: try Identifier("member-\(index)"), publicKey: key.publicKey, roles: roles.sorted())
         }
         genesis = Genesis(
             chainID: "synthetic", genesisTimeMillis: 1_700_000_000_000,
@@ -47,14 +48,14 @@ public final class SyntheticChain {
     }
 
     /// Builds the next block over `transactions`, certifies it with the first 2f+1 validators,
-    /// applies it and stores it.
+    /// applies it and stores it. Its timestamp is 1 s after its parent's unless given.
     @discardableResult
-    public func append(_ transactions: [Transaction]) throws -> Block {
+    public func append(_ transactions: [Transaction], timestampMillis: UInt64? = nil) throws -> Block {
         let height = state.height + 1
         let roots = state.expectedRoots(forHeaderAt: height)!
         let block = Block(
             chainID: genesis.chainID, height: height, parentHash: state.lastBlockHash,
-            timestampMillis: state.lastTimestampMillis + 1_000, transactions: transactions,
+            timestampMillis: timestampMillis ?? state.lastTimestampMillis + 1_000, transactions: transactions,
             stateRoot: roots.stateRoot, receiptsRoot: roots.receiptsRoot)
         let certificate = try certify(block)
         let execution = try state.apply(block, verifier: nil)

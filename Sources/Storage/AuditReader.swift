@@ -94,7 +94,7 @@ public final class AuditReader {
 }
 
 /// A block row exactly as stored.
-public struct RawBlock: Sendable {
+public struct RawBlock: Sendable, Equatable {
     public let height: UInt64
     public let hash: [UInt8]
     public let header: [UInt8]
@@ -102,6 +102,19 @@ public struct RawBlock: Sendable {
     public let certificate: [UInt8]
     public let stateRootAfter: [UInt8]
     public let receiptsRootAfter: [UInt8]
+
+    public init(
+        height: UInt64, hash: [UInt8], header: [UInt8], body: [UInt8], certificate: [UInt8], stateRootAfter: [UInt8],
+        receiptsRootAfter: [UInt8]
+    ) {
+        self.height = height
+        self.hash = hash
+        self.header = header
+        self.body = body
+        self.certificate = certificate
+        self.stateRootAfter = stateRootAfter
+        self.receiptsRootAfter = receiptsRootAfter
+    }
 }
 
 /// A receipt row exactly as stored.

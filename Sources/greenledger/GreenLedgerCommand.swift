@@ -13,7 +13,7 @@ struct GreenLedgerCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             TestnetCommand.self, NodeCommand.self, TxCommand.self, KeysCommand.self, GenesisCommand.self, VerifyCommand.self,
-            QueryCommand.self, ProofCommand.self, VerifyProofCommand.self, BenchCommand.self, DemoCommand.self,
+            QueryCommand.self, ProofCommand.self, VerifyProofCommand.self, ReportCommand.self, BenchCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -5,7 +5,7 @@ import LedgerCore
 import LedgerCrypto
 import Storage
 
-struct VerifyBench: ParsableCommand {
+struct VerifyBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Generate a real chain of signed transfers with commit certificates, then audit it.",
@@ -13,7 +13,11 @@ struct VerifyBench: ParsableCommand {
             Reports the audit's throughput beside this machine's all-core signature-verify rate. \
             With --keep DIR the data directory and its genesis.json stay for `greenledger verify`.
 
+            With --online the same chain is also served by the API server on loopback and audited \
+            online (GET /v1/chain), for the online audit's throughput.
+
             Example: .build/release/greenledger bench verify --transactions 100000 --per-block 500
+                     .build/release/greenledger bench verify --transactions 10000 --per-block 10 --online
             """
     )
 
@@ -26,7 +30,10 @@ struct VerifyBench: ParsableCommand {
     @Option(help: "Keep the generated data directory here (must not exist).")
     var keep: String?
 
-    func run() throws {
+    @Flag(help: "Also audit the chain online: served by the real API server on loopback (GET /v1/chain).")
+    var online = false
+
+    func run() async throws {
         guard transactions > 0, (1...Limits.blockTransactionsMax).contains(perBlock) else {
             throw CLIError("--transactions must be positive and --per-block 1…\(Limits.blockTransactionsMax)")
         }
@@ -57,7 +64,7 @@ struct VerifyBench: ParsableCommand {
             print("kept \(directory) (genesis in \(directory)/genesis.json)")
         }
 
-        let report = ChainAuditor(genesis: chain.genesis).audit(try LedgerStore.openForAudit(directory: directory))
+        let report = await ChainAuditor(genesis: chain.genesis).audit(try LedgerStore.openForAudit(directory: directory))
         guard report.passed else { throw CLIError("the generated chain failed its audit: \(report.failure!.problem)") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let key = try SigningKey()
@@ -70,5 +77,12 @@ struct VerifyBench: ParsableCommand {
                      report.blocksChecked, report.transactionsChecked, report.signaturesChecked, report.elapsedSeconds))
         print(String(format: "audit: %.0f transactions/s, %.0f signatures/s", Double(report.transactionsChecked) / report.elapsedSeconds, signaturesPerSecond))
         print(String(format: "all-core verify rate on %d cores: %.0f/s; the audit reaches %.0f%% of it", cores, verifyRate, 100 * signaturesPerSecond / verifyRate))
+        if online {
+            let remote = try await OnlineAuditBench.run(directory: directory, genesis: chain.genesis)
+            guard remote.passed else { throw CLIError("the online audit of the generated chain failed: \(remote.failure!.problem)") }
+            print(String(format: "online audit over loopback HTTP: %llu blocks, %llu transactions in %.2f s (%.0f transactions/s, %.0f blocks/s)",
+                         remote.blocksChecked, remote.transactionsChecked, remote.elapsedSeconds,
+                         Double(remote.transactionsChecked) / remote.elapsedSeconds, Double(remote.blocksChecked) / remote.elapsedSeconds))
+        }
     }
 }

@@ -35,14 +35,14 @@ struct AuditTamperTests {
     }
 
     @Test("a tampered chain fails at the tampered height", arguments: Tamper.allCases)
-    func tamperDetected(_ tamperCase: Tamper) throws {
+    func tamperDetected(_ tamperCase: Tamper) async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 10, in: directory)
         let height = Self.tamperedHeight
         let stored = try #require(try chain.store.block(at: height))
         let block = stored.block
         let certificate = stored.certificate
-        #expect(try audit(directory, genesis: chain.genesis).passed)
+        #expect(try await audit(directory, genesis: chain.genesis).passed)
 
         switch tamperCase {
         case .flippedByteInBody:
@@ -99,49 +99,49 @@ struct AuditTamperTests {
             try tamper(directory, "UPDATE blocks SET state_root_after = ? WHERE height = ?", [.blob(Digest.zero.bytes), .integer(Int64(height))])
         }
 
-        let report = try audit(directory, genesis: chain.genesis)
+        let report = try await audit(directory, genesis: chain.genesis)
         #expect(!report.passed)
         #expect(report.failure?.height == height, "\(tamperCase): \(report.failure?.problem ?? "passed")")
         #expect(report.blocksChecked == height - 1)
     }
 
     @Test("an altered balance in the state tables is caught at the last height")
-    func alteredBalance() throws {
+    func alteredBalance() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 10, in: directory)
         try tamper(directory, "UPDATE balances SET amount = amount + 1 WHERE address = ?", [.text(chain.memberKeys[0].publicKey.address.description)])
-        let report = try audit(directory, genesis: chain.genesis)
+        let report = try await audit(directory, genesis: chain.genesis)
         #expect(report.failure?.height == 10)
         #expect(report.failure?.problem.contains("balances") == true)
     }
 
     @Test("an altered state leaf is caught at the last height")
-    func alteredStateLeaf() throws {
+    func alteredStateLeaf() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 4, in: directory)
         try tamper(directory, "DELETE FROM state WHERE key = (SELECT MIN(key) FROM state)")
-        let report = try audit(directory, genesis: chain.genesis)
+        let report = try await audit(directory, genesis: chain.genesis)
         #expect(report.failure?.height == 4)
     }
 
     @Test("a data directory from another genesis fails before any block, naming both hashes")
-    func anotherGenesis() throws {
+    func anotherGenesis() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 2, in: directory)
         var other = chain.genesis
         other.chainID = "someone-else"
-        let report = try audit(directory, genesis: other)
+        let report = try await audit(directory, genesis: other)
         #expect(report.failure?.height == 0)
         #expect(report.failure?.problem.contains(chain.genesis.hash.hex) == true)
         #expect(report.failure?.problem.contains(other.hash.hex) == true)
     }
 
     @Test("a clean chain of 1,000 blocks verifies, with its green-flow summary")
-    func cleanChainVerifies() throws {
+    func cleanChainVerifies() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 1_000, perBlock: 2, in: directory)
         var progressCalls = 0
-        let report = ChainAuditor(genesis: chain.genesis).audit(
+        let report = await ChainAuditor(genesis: chain.genesis).audit(
             try LedgerStore.openForAudit(directory: directory.path), options: .init(progress: { _, _ in progressCalls += 1 }))
         #expect(report.passed, "\(report.failure?.problem ?? "")")
         #expect(report.blocksChecked == 1_000)
@@ -156,10 +156,10 @@ struct AuditTamperTests {
     }
 
     @Test("a partial range checks signatures only from --from and still replays from genesis")
-    func partialRange() throws {
+    func partialRange() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 10, in: directory)
-        let report = ChainAuditor(genesis: chain.genesis).audit(
+        let report = await ChainAuditor(genesis: chain.genesis).audit(
             try LedgerStore.openForAudit(directory: directory.path), options: .init(fromHeight: 4, toHeight: 8))
         #expect(report.passed)
         #expect(report.certificatesChecked == 5)

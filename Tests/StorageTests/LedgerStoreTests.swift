@@ -34,7 +34,7 @@ struct LedgerStoreTests {
     }
 
     @Test("a failure in the middle of a block leaves the previous block's state intact and reopenable")
-    func atomicity() throws {
+    func atomicity() async throws {
         let directory = try TemporaryDirectory()
         let chain = try makeChain(blocks: 3, in: directory)
         let rootBefore = chain.state.stateRoot
@@ -60,7 +60,7 @@ struct LedgerStoreTests {
         chain.store.failureInjection = nil
         try chain.store.commit(block: block, certificate: certificate, execution: execution)
         #expect(try LedgerStore(directory: directory.path, genesis: chain.genesis).loadState().stateRoot == execution.roots.stateRoot)
-        #expect(try audit(directory, genesis: chain.genesis).passed)
+        #expect(try await audit(directory, genesis: chain.genesis).passed)
     }
 
     @Test("a data directory from another genesis is refused with a clear error")

@@ -40,6 +40,6 @@ func readBlob(_ directory: TemporaryDirectory, _ column: String, height: UInt64)
     return try database.query("SELECT \(column) FROM blocks WHERE height = ?", [.integer(Int64(height))]).first?.first?.blob ?? []
 }
 
-func audit(_ directory: TemporaryDirectory, genesis: Genesis) throws -> AuditReport {
-    ChainAuditor(genesis: genesis).audit(try LedgerStore.openForAudit(directory: directory.path))
+func audit(_ directory: TemporaryDirectory, genesis: Genesis) async throws -> AuditReport {
+    await ChainAuditor(genesis: genesis).audit(try LedgerStore.openForAudit(directory: directory.path))
 }

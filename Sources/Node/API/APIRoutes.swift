@@ -25,6 +25,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
         registerProofs(on: router)
         registerMetrics(on: router)
         registerQueries(on: router)
+        registerChain(on: router)
     }
 
     // MARK: - Submit

@@ -38,6 +38,12 @@ public protocol NodeService: Sendable {
     /// Read-only queries over the committed ledger (lists, projects, credits, bonds). They run
     /// on their own SQLite connections in the caller's task, never on the node's actor.
     func queries() throws(NodeServiceError) -> LedgerQueries
+
+    // MARK: - Chain export
+
+    /// The committed blocks in `heights` exactly as stored (header, transactions, certificate,
+    /// roots after) with their receipts, in height order; fewer when the chain ends first.
+    func chainEntries(_ heights: ClosedRange<UInt64>) async throws(NodeServiceError) -> [ChainExport.Entry]
 }
 
 /// Where a transaction stands, as far as this node knows.

@@ -111,4 +111,24 @@ final class FakeNodeService: NodeService {
         guard !failQueries.load(ordering: .relaxed) else { throw .unavailable(reason: "the node is starting") }
         return ledgerQueries
     }
+
+    // MARK: - Chain export
+
+    /// The in-memory chain as stored rows: the fake does not execute, so roots are zero and
+    /// there are no receipts (ChainServingNodeService serves a real, executed chain).
+    func chainEntries(_ heights: ClosedRange<UInt64>) async throws(NodeServiceError) -> [ChainExport.Entry] {
+        guard !failQueries.load(ordering: .relaxed) else { throw .unavailable(reason: "the node is starting") }
+        return chain.withLock { blocks in
+            blocks.filter { heights.contains($0.block.height) }.map { committed in
+                var body = CanonicalWriter()
+                body.write(committed.block.transactions, maximum: Limits.blockTransactionsMax)
+                return ChainExport.Entry(
+                    raw: RawBlock(
+                        height: committed.block.height, hash: committed.block.hash.bytes, header: committed.block.header.canonicalBytes,
+                        body: body.bytes, certificate: committed.certificate.canonicalBytes, stateRootAfter: Digest.zero.bytes,
+                        receiptsRootAfter: Digest.zero.bytes),
+                    receipts: [])
+            }
+        }
+    }
 }
