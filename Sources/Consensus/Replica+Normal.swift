@@ -200,8 +200,18 @@ extension Replica {
         guard isPrimary, !isViewChanging else { return }
         for _ in 0..<Replica.pipelineDepthMax {
             let height = max(committedHeight, slots.keys.max() ?? 0) + 1
-            guard height <= highWatermark, height > lowWatermark, height - committedHeight <= Replica.pipelineDepthMax,
-                  let roots = expectedRoots(height: height) else { return }
+            guard height <= highWatermark, height > lowWatermark, height - committedHeight <= Replica.pipelineDepthMax else { return }
+            // A PRE-PREPARE this replica sent for this view and height before a restart (the
+            // journal keeps it) is adopted and sent again: proposing any other block there would
+            // contradict it, and without it nobody else may know there is work.
+            if case .prePrepare(let sent)? = sentMessages[SentKey(kind: .prePrepare, view: view, height: height)] {
+                blocks[sent.block.hash] = sent.block
+                blockValidity[sent.block.hash] = true
+                slots[height] = Slot(blockHash: sent.block.hash)
+                output.messages.append(OutboundMessage(destination: .broadcast, message: .prePrepare(sent)))
+                continue
+            }
+            guard let roots = expectedRoots(height: height) else { return }
             let parentHash: Digest
             let parentTimestamp: UInt64
             if height - 1 <= committedHeight {

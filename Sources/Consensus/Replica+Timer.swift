@@ -19,6 +19,29 @@ extension Replica {
         }
         stateTransferTick()
         resendViewChange()
+        resendPrePrepares()
+    }
+
+    /// The primary repeats a PRE-PREPARE still uncommitted a whole timeout period after the last
+    /// check: a proposal lost on the way (a link down, a peer restarting) would otherwise wait
+    /// for new work and a view change. A pipeline that keeps committing is never resent.
+    mutating func resendPrePrepares() {
+        guard tickCount >= prePrepareResendTick else { return }
+        prePrepareResendTick = tickCount + timeoutTicks
+        guard isPrimary, !isViewChanging else {
+            outstandingPrePrepares = []
+            return
+        }
+        var outstanding = Set<Digest>()
+        for height in slots.keys.sorted() where height > committedHeight {
+            guard case .prePrepare(let sent)? = sentMessages[SentKey(kind: .prePrepare, view: view, height: height)] else { continue }
+            outstanding.insert(sent.block.hash)
+            if outstandingPrePrepares.contains(sent.block.hash) {
+                output.messages.append(OutboundMessage(destination: .broadcast, message: .prePrepare(sent)))
+                counters.prePrepareResends += 1
+            }
+        }
+        outstandingPrePrepares = outstanding
     }
 
     /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost).

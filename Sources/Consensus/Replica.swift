@@ -69,6 +69,9 @@ public struct Replica: Sendable {
     var transferAttempts = 0
     var ownViewChange: ViewChange?
     var viewChangeResendTick: UInt64 = 0
+    var prePrepareResendTick: UInt64 = 0
+    /// This primary's uncommitted proposals at the last resend check.
+    var outstandingPrePrepares: Set<Digest> = []
     var journalCompactionPending = false
     var committedTransactionIDs: Set<Digest> = []
     var committedTransactionOrder: [Digest] = []

@@ -175,6 +175,8 @@ public struct ReplicaCounters: Sendable {
     public var blocksCommitted = 0
     /// Votes the journal stopped this replica from sending (they contradicted earlier ones).
     public var contradictionsAvoided = 0
+    /// PRE-PREPAREs this primary repeated because they stayed uncommitted a timeout period.
+    public var prePrepareResends = 0
     /// Conflicting certificates or broken parent links: impossible with ≤ f faults.
     public var safetyAlarms = 0
     public func dropped(_ reason: DropReason) -> Int { dropped[reason.rawValue] }

@@ -2,8 +2,8 @@ import Foundation
 
 /// The green-finance story the demo plays, in order: a solar project's reductions attested,
 /// credits issued, bought and retired for a beneficiary; a green bond issued and allocated;
-/// an ineligible allocation and a double retirement refused; then every node audited and the
-/// reports printed.
+/// an ineligible allocation and a double retirement refused; a regulator queries the ledger,
+/// proves one record offline, audits every node and prints the reports.
 enum DemoStory {
     static func steps(_ context: DemoContext) throws -> [DemoStep] {
         let run = context.run
@@ -15,6 +15,7 @@ enum DemoStory {
         let node = context.nodeURLs[0]
         let genesis = context.genesisPath
         let report = "\(context.runDirectory)/tuv-verification-report.txt"
+        let proof = "\(context.runDirectory)/retirement-proof.json"
         try """
             TÜV verification report — \(solar), monitoring period 2025
             Metered output 81.2 GWh; grid emission factor 0.581 t CO2e/MWh (conservative, capped).
@@ -59,6 +60,32 @@ enum DemoStory {
             },
             DemoStep("city-issuer", "tries to allocate proceeds to the mall retrofit (green buildings are not eligible)", expect: .refusal(reasonContaining: "category-not-eligible")) { _ in
                 tx("allocate-proceeds", as: "city-issuer", ["--bond", bond, "--project", mall, "--amount", "100000000"])
+            },
+            DemoStep("regulator", "looks up who retired credits for Acme Steel AG") { _ in
+                ["query", "retirements", "--project", solar, "--beneficiary", "Acme Steel AG", "--node", context.nodeURLs.last!]
+            },
+            DemoStep("regulator", "reads the bond's allocation status (allocated, unallocated, by category)") { _ in
+                ["query", "bond", bond, "--node", context.nodeURLs.last!]
+            },
+            DemoStep("regulator", "exports a proof of the retirement: the transaction, its block, and its certified receipt") { record in
+                ["proof", "tx", try record.transaction("retirement").id, "--node", context.nodeURLs.last!, "--out", proof, "--wait-seconds", "30"]
+            },
+            DemoStep("regulator", "checks that one record offline, against the genesis it trusts") { _ in
+                ["verify-proof", proof, "--genesis", genesis]
+            },
+        ] + context.nodeURLs.enumerated().map { index, url in
+            DemoStep("regulator", "audits node-\(index)'s whole chain online, trusting nothing it sends") { _ in
+                ["verify", "--node", url, "--genesis", genesis]
+            }
+        } + [
+            DemoStep("regulator", "reports green capital flows per taxonomy category and quarter") { _ in
+                ["report", "flows", "--node", node, "--genesis", genesis]
+            },
+            DemoStep("regulator", "reports credits issued, held and retired per project and vintage") { _ in
+                ["report", "credits", "--node", node, "--genesis", genesis]
+            },
+            DemoStep("regulator", "reports bond proceeds allocated per project and category (ICMA shape)") { _ in
+                ["report", "bonds", "--node", node, "--genesis", genesis]
             },
         ]
     }

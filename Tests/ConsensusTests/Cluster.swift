@@ -24,7 +24,7 @@ struct Cluster {
     let validators: ValidatorSet
     let parameters: ConsensusParameters
     /// Off by default: most scenarios count exact heights; `ReceiptSealingTests` turns it on.
-    let sealsReceipts: Bool
+    var sealsReceipts: Bool
     var replicas: [Replica]
     var journals: [[[UInt8]]]
     var stores: [[CommittedBlock]]

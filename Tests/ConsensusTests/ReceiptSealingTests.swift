@@ -50,3 +50,21 @@ struct ReceiptSealingTests {
         #expect(cluster.stores[0].map(\.block.transactions.count) == [1])
     }
 }
+
+@Suite("Receipt sealing after a restart")
+struct ReceiptSealingRestartTests {
+    @Test("a whole network restarted on a chain ending in an unsealed busy block seals it and goes on")
+    func restartUnsealed() {
+        var cluster = Cluster(sealsReceipts: false)
+        for _ in 0..<3 { cluster.offer([cluster.transaction()], to: 0) }
+        #expect(cluster.stores[0].map(\.block.transactions.count) == [1, 1, 1])
+        cluster.sealsReceipts = true
+        for index in 0..<4 { cluster.restart(UInt16(index)) }
+        cluster.deliverAll()
+        cluster.tick(5)
+        cluster.offer([cluster.transaction()], to: 0)
+        cluster.tick(5)
+        #expect(cluster.stores[0].map(\.block.transactions.count) == [1, 1, 1, 0, 1, 0])
+    }
+}
+
