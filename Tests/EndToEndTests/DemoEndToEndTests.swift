@@ -17,6 +17,14 @@ struct DemoEndToEndTests {
         #expect(first.output.contains("beneficiary  Acme Steel AG"))
         #expect(first.output.contains("refused as it must be: credits solar-gansu-1/2025/1 are retired and can never move again (credits-retired)"), "\(first.output)")
         #expect(first.output.contains("refused as it must be: project mall-retrofit-1 is green-buildings, not among bond GB-2026-01's eligible categories"), "\(first.output)")
+        // The regulator's part: queries, one record proven offline, every node audited, reports.
+        #expect(first.output.contains("1 retirements at height"), "\(first.output)")
+        #expect(first.output.contains("unallocated 750 000 000 EUR"), "\(first.output)")
+        #expect(first.output.contains("VALID — checked against your genesis"), "\(first.output)")
+        #expect(first.output.components(separatedBy: "PASSED: blocks 1…").count - 1 == 4, "every node audited: \(first.output)")
+        #expect(first.output.contains("carbon credits: 120000 kg attested, 100000 issued, 5000 retired in 1 retirements"))
+        #expect(first.output.contains("Green bond allocation report (ICMA)"))
+        #expect(first.output.contains("solar-gansu-1  Gansu PV 50 MW  renewable-energy  250000000    25.00"), "\(first.output)")
         // Every step shows the command a member would type.
         #expect(first.output.contains("$ greenledger tx attest-reduction --key \(net.directory)/keys/tuv-verifier.pem --project solar-gansu-1"))
 
