@@ -79,14 +79,14 @@ public enum ChainExport {
     }
 }
 
-extension LedgerStore {
-    /// The stored blocks in `heights` with their receipts, for the chain export. Fewer than
+extension ChainExport {
+    /// The stored blocks in `heights` with their receipts, read from `database`. Fewer than
     /// asked when the store ends first.
-    public func exportEntries(_ heights: ClosedRange<UInt64>) throws(StorageError) -> [ChainExport.Entry] {
+    static func entries(in database: SQLiteDatabase, _ heights: ClosedRange<UInt64>) throws(StorageError) -> [Entry] {
         let reader = AuditReader(database: database)
         let raws = try reader.rawBlocks(heights)
         let stored = try reader.receipts(heights)
-        var entries: [ChainExport.Entry] = []
+        var entries: [Entry] = []
         for raw in raws {
             var receipts: [Receipt] = []
             for row in stored[raw.height] ?? [] {
@@ -100,8 +100,25 @@ extension LedgerStore {
                     receipts.append(Receipt(transactionID: id, outcome: .failure(TransactionFailure(code, row.failureMessage ?? ""))))
                 }
             }
-            entries.append(ChainExport.Entry(raw: raw, receipts: receipts))
+            entries.append(Entry(raw: raw, receipts: receipts))
         }
         return entries
+    }
+}
+
+extension LedgerStore {
+    /// The stored blocks in `heights` with their receipts, for the chain export (the bench).
+    public func exportEntries(_ heights: ClosedRange<UInt64>) throws(StorageError) -> [ChainExport.Entry] {
+        try ChainExport.entries(in: database, heights)
+    }
+}
+
+extension LedgerQueries {
+    /// The chain export from a read-only snapshot: whole committed blocks only, read in the
+    /// caller's task rather than on the node's actor.
+    public func chainEntries(_ heights: ClosedRange<UInt64>) throws(QueryError) -> [ChainExport.Entry] {
+        try read { database, _ throws(QueryError) -> [ChainExport.Entry] in
+            do throws(StorageError) { return try ChainExport.entries(in: database, heights) } catch { throw .storage(error) }
+        }
     }
 }
