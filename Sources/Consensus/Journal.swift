@@ -13,6 +13,10 @@ enum JournalRecord: Equatable, Sendable {
     /// A prepared certificate (and its block), recorded before the COMMIT that follows it.
     case prepared(PreparedCertificate, Block?)
     case stable(CheckpointCertificate)
+    /// The re-proposals of the NEW-VIEW this replica installed for `view`: they bind (view,
+    /// height) to a digest just as a PREPARE does (Castro–Liskov log NEW-VIEW's pre-prepares), so
+    /// they must outlive a restart or a rolling restart across a view change can fork.
+    case installed(view: UInt64, reproposals: [Reproposal])
 
     var encoded: [UInt8] { canonicalBytes }
 }
@@ -35,6 +39,10 @@ extension JournalRecord: CanonicalCodable {
         case .stable(let certificate):
             writer.write(UInt8(4))
             writer.write(certificate)
+        case .installed(let view, let reproposals):
+            writer.write(UInt8(5))
+            writer.write(view)
+            writer.write(reproposals, maximum: ConsensusLimits.preparedCertificatesMax)
         }
     }
 
@@ -47,6 +55,10 @@ extension JournalRecord: CanonicalCodable {
         case 2: self = .sent(try reader.read(ConsensusMessage.self))
         case 3: self = .prepared(try reader.read(PreparedCertificate.self), try reader.readOptional(Block.self, "block"))
         case 4: self = .stable(try reader.read(CheckpointCertificate.self))
+        case 5:
+            self = .installed(
+                view: try reader.readUInt64("view"),
+                reproposals: try reader.readArray(of: Reproposal.self, maximum: ConsensusLimits.preparedCertificatesMax, "reproposals"))
         default: throw .unknownTag(type: "journal record", tag: tag)
         }
     }
@@ -66,6 +78,10 @@ extension Replica {
         for key in keys { records.append(.sent(sentMessages[key]!)) }
         if let ownViewChange { records.append(.sent(.viewChange(ownViewChange))) }
         if let installedNewView, isPrimary { records.append(.sent(.newView(installedNewView))) }
+        if let sentNewView, sentNewView.view == view { records.append(.sent(.newView(sentNewView))) }
+        if !isViewChanging, let boundReproposals {
+            records.append(.installed(view: boundReproposals.view, reproposals: boundReproposals.reproposals.filter { $0.height > lowWatermark }))
+        }
         return records.map(\.encoded)
     }
 
@@ -89,7 +105,10 @@ extension Replica {
             apply(record)
         }
         if let stableCertificate, stableCertificate.height <= committedHeight { lowWatermark = stableCertificate.height }
-        // Slots of the current view come back from the votes this replica sent in it.
+        // The installed NEW-VIEW's re-proposals bind their heights first; then the votes this
+        // replica sent in the current view say how far each slot got.
+        if boundReproposals?.view != view || isViewChanging { boundReproposals = nil }
+        if boundReproposals != nil { bindReproposals(requestingBodiesFrom: config.validators.keys.indices.map { UInt16($0) }) }
         for (key, message) in sentMessages.sorted(by: { $0.key.height < $1.key.height }) where key.view == view && key.height > lowWatermark {
             let digest = Replica.votedDigest(message)
             var slot = slots[key.height] ?? Slot(blockHash: digest)
@@ -108,6 +127,14 @@ extension Replica {
             ownViewChange = nil
         }
         if installedNewView?.view != view || isViewChanging { installedNewView = nil }
+        // A primary that sent NEW-VIEW for this view but had not installed it yet sends the very
+        // same one again: building another from other VIEW-CHANGEs could re-propose differently.
+        if isViewChanging, isPrimary, let sentNewView, sentNewView.view == view {
+            newViewSent = true
+            output.messages.append(OutboundMessage(destination: .broadcast, message: .newView(sentNewView)))
+        } else {
+            sentNewView = nil
+        }
         lastProgressTick = tickCount
     }
 
@@ -119,7 +146,10 @@ extension Replica {
                 isViewChanging = changing
             }
         case .sent(let message):
-            if case .newView(let newView) = message, newView.view >= (installedNewView?.view ?? 0) { installedNewView = newView }
+            if case .newView(let newView) = message, newView.view >= (installedNewView?.view ?? 0) {
+                installedNewView = newView
+                sentNewView = newView
+            }
             if case .viewChange(let change) = message, change.newView >= (ownViewChange?.newView ?? 0) { ownViewChange = change }
             guard let key = Replica.sentKey(message) else { return }
             sentVotes[key] = Replica.votedDigest(message)
@@ -134,6 +164,8 @@ extension Replica {
             if let block, block.hash == certificate.blockHash { storeBody(block) }
         case .stable(let certificate):
             if certificate.height > (stableCertificate?.height ?? 0) { stableCertificate = certificate }
+        case .installed(let installedView, let reproposals):
+            if installedView >= (boundReproposals?.view ?? 0) { boundReproposals = (installedView, reproposals) }
         }
     }
 }

@@ -6,7 +6,11 @@ import LedgerCrypto
 extension Replica {
     mutating func onCheckpoint(_ checkpoint: Checkpoint, from sender: UInt16, signature: Signature) {
         let height = checkpoint.height
-        guard height > lowWatermark, height % UInt64(parameters.checkpointInterval) == 0 else { return drop(.outsideWatermarks) }
+        guard height % UInt64(parameters.checkpointInterval) == 0 else { return drop(.invalidContent) }
+        guard height > lowWatermark else {
+            answerBehindCheckpoint(from: sender)
+            return drop(.outsideWatermarks)
+        }
         if let existing = checkpointVotes[height]?[sender] {
             if existing.checkpoint == checkpoint { return drop(.duplicate) }
             return record(evidence: Evidence(
@@ -22,6 +26,16 @@ extension Replica {
         }
         checkpointVotes[height, default: [:]][sender] = (checkpoint, signature)
         evaluateCheckpoints()
+    }
+
+    /// A CHECKPOINT at or below this replica's stable one comes from a replica that missed the
+    /// round: answer with this replica's vote for its stable checkpoint (the state it executed and
+    /// 2f+1 certified, so never a contradiction), at most once per view timeout per sender.
+    mutating func answerBehindCheckpoint(from sender: UInt16) {
+        guard sender != selfIndex, let stableCertificate else { return }
+        if let last = checkpointAnswerTicks[sender], tickCount < last + UInt64(parameters.viewTimeoutTicks) { return }
+        checkpointAnswerTicks[sender] = tickCount
+        output.messages.append(OutboundMessage(destination: .replica(sender), message: .checkpoint(stableCertificate.checkpoint)))
     }
 
     /// Makes the highest certified checkpoint stable once executed here, or catches up to it.

@@ -15,11 +15,13 @@ extension Replica {
         var accepted: [Transaction] = []
         for transaction in transactions.prefix(ConsensusLimits.forwardTransactionsMax) {
             guard transaction.chainID == config.chainID else { drop(.wrongChain); continue }
+            guard config.rules.violation(transaction) == nil else { drop(.invalidTransaction); continue }
             guard !mempool.contains(transaction.id), !committedTransactionIDs.contains(transaction.id) else { continue }
             guard (try? transaction.verifySignature(using: config.verifier)) != nil else { drop(.badSignature); continue }
             if mempool.insert(transaction) { accepted.append(transaction) }
         }
-        if forward, !isPrimary, !accepted.isEmpty {
+        // A primary that is changing views cannot propose: it forwards too, so the others can.
+        if forward, !isPrimary || isViewChanging, !accepted.isEmpty {
             send(.forward(accepted), to: .broadcast)
         }
     }
@@ -90,7 +92,7 @@ extension Replica {
     /// Sends PREPARE for accepted proposals that pass every check, and COMMIT once prepared.
     mutating func prepareAndCommit() {
         guard !isViewChanging else { return }
-        for height in slots.keys.sorted() {
+        for height in slots.keys.sorted() where inWindow(height) {
             guard var slot = slots[height] else { continue }
             if !slot.prepareSent {
                 guard canPrepare(height: height, digest: slot.blockHash) else { continue }
@@ -141,12 +143,13 @@ extension Replica {
         return (result.stateRoot, result.receiptsRoot)
     }
 
-    /// Structure, chain, size and every transaction's signature.
+    /// Structure, chain, size, and every transaction passes the application's rules with a valid
+    /// signature: exactly what execution accepts (`LedgerState.validate`).
     func isValid(_ block: Block) -> Bool {
         guard block.header.chainID == config.chainID, block.transactions.count <= Int(parameters.batchSizeMax) else { return false }
         guard (try? block.validateStructure()) != nil else { return false }
         return block.transactions.allSatisfy { transaction in
-            transaction.chainID == config.chainID && (try? transaction.verifySignature(using: config.verifier)) != nil
+            config.rules.violation(transaction) == nil && (try? transaction.verifySignature(using: config.verifier)) != nil
         }
     }
 
@@ -191,6 +194,7 @@ extension Replica {
         if !isViewChanging {
             viewChangeAttempts = 0
             timerDeadlineTick = nil
+            relayedToPrimary = false
         }
         if let transfer, committedHeight >= transfer.targetHeight { self.transfer = nil }
     }
@@ -263,11 +267,26 @@ extension Replica {
         let candidates = peers.filter { $0 != selfIndex }
         guard !candidates.isEmpty else { return }
         if let last = bodyRequests[digest], tickCount < last + UInt64(parameters.viewTimeoutTicks) / 2 + 1 { return }
-        guard bodyRequests[digest] != nil || bodyRequests.count < Replica.bodyRequestsMax else { return }
+        if bodyRequests[digest] == nil, bodyRequests.count >= Replica.bodyRequestsMax {
+            // Full: the request asked longest ago goes (its body may never come: a faulty
+            // validator's proposal, a view that moved on). Without eviction a full table stopped
+            // every later request, and with it every re-proposal whose body was missing.
+            let oldest = bodyRequests.min { ($0.value, $0.key) < ($1.value, $1.key) }!
+            bodyRequests[oldest.key] = nil
+        }
         bodyRequests[digest] = tickCount
         bodyRequestCount += 1
         let peer = candidates[Int(bodyRequestCount % UInt64(candidates.count))]
         send(.blockRequest(digest), to: .replica(peer))
+    }
+
+    /// Asks again for the bodies of accepted proposals this replica still lacks (a re-proposal
+    /// whose body it never had, a request or answer lost on the way); `requestBody` paces it.
+    mutating func requestMissingBodies() {
+        for height in slots.keys.sorted() where height > committedHeight {
+            guard let digest = slots[height]?.blockHash, blocks[digest] == nil else { continue }
+            requestBody(digest, from: config.validators.keys.indices.map { UInt16($0) })
+        }
     }
 
     mutating func onBlockRequest(_ digest: Digest, from sender: UInt16) {
@@ -276,10 +295,11 @@ extension Replica {
     }
 
     mutating func onBlockResponse(_ block: Block) {
-        guard bodyRequests[block.hash] != nil, block.header.chainID == config.chainID, inWindow(block.height) else {
+        guard bodyRequests[block.hash] != nil, block.header.chainID == config.chainID, block.height > lowWatermark else {
             return drop(.unsolicited)
         }
         storeBody(block)
+        bodyRequests[block.hash] = nil
     }
 
     /// Keeps a body and checks it once (signatures are not re-verified on every pass).

@@ -15,11 +15,26 @@ extension Replica {
         tickCount += 1
         if let deadline = timerDeadlineTick, tickCount >= deadline {
             timerDeadlineTick = nil
-            startViewChange(to: view + 1)
+            if !relayToPrimary() { startViewChange(to: view + 1) }
         }
         stateTransferTick()
         resendViewChange()
         resendPrePrepares()
+        resendCheckpoint()
+        requestMissingBodies()
+    }
+
+    /// A replica repeats its latest CHECKPOINT every view timeout while that checkpoint is not
+    /// stable here: one lost round of CHECKPOINTs would otherwise pin the low watermark, and with
+    /// it every proposal above the window, for good (the others answer a CHECKPOINT they already
+    /// hold stable with their own, see `answerBehindCheckpoint`).
+    mutating func resendCheckpoint() {
+        guard tickCount >= checkpointResendTick else { return }
+        checkpointResendTick = tickCount + UInt64(parameters.viewTimeoutTicks)
+        let latest = sentMessages.keys.filter { $0.kind == .checkpoint && $0.height > lowWatermark }.max { $0.height < $1.height }
+        guard let latest, let message = sentMessages[latest] else { return }
+        output.messages.append(OutboundMessage(destination: .broadcast, message: message))
+        counters.checkpointResends += 1
     }
 
     /// The primary repeats a PRE-PREPARE still uncommitted a whole timeout period after the last
@@ -44,11 +59,31 @@ extension Replica {
         outstandingPrePrepares = outstanding
     }
 
-    /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost).
+    /// The first time a backup's timer runs out in a view, it sends the transactions it holds
+    /// to the primary and waits one more period before it complains (PBFT relays a client's
+    /// request to the primary; SmartBFT forwards on the first timeout and complains on the
+    /// second). Without it a faulty validator that FORWARDs only to the backups forces an honest
+    /// primary out. False when there is nothing to relay: the backup complains at once.
+    mutating func relayToPrimary() -> Bool {
+        guard !isViewChanging, !isPrimary, !relayedToPrimary, !mempool.isEmpty else { return false }
+        relayedToPrimary = true
+        let batch = Array(mempool.ordered.prefix(ConsensusLimits.forwardTransactionsMax))
+        send(.forward(batch), to: .replica(config.primary(of: view)))
+        timerDeadlineTick = tickCount + timeoutTicks
+        counters.relaysToPrimary += 1
+        return true
+    }
+
+    /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost), and forwards
+    /// the transactions it holds to everyone: a replica alone in a higher view cannot propose,
+    /// and what it accepted must still reach a primary that can.
     mutating func resendViewChange() {
         guard isViewChanging, timerDeadlineTick == nil, let ownViewChange, tickCount >= viewChangeResendTick else { return }
         viewChangeResendTick = tickCount + timeoutTicks
         output.messages.append(OutboundMessage(destination: .broadcast, message: .viewChange(ownViewChange)))
+        if !mempool.isEmpty {
+            send(.forward(Array(mempool.ordered.prefix(ConsensusLimits.forwardTransactionsMax))), to: .broadcast)
+        }
     }
 
     /// A backup's timer runs while work it knows of (a forwarded transaction, an accepted

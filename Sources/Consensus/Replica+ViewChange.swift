@@ -14,8 +14,12 @@ extension Replica {
         view = newView
         isViewChanging = true
         slots = [:]
+        pruneUnpreparedBodies()
         newViewSent = false
         installedNewView = nil
+        sentNewView = nil
+        boundReproposals = nil
+        relayedToPrimary = false
         output.journalAppends.append(JournalRecord.view(newView, changing: true).encoded)
         let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
             .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
@@ -28,7 +32,7 @@ extension Replica {
         // this one arrived, so a lone replica cannot run ahead of the others.
         timerDeadlineTick = nil
         viewChanges = viewChanges.filter { $0.key >= newView }
-        futureBuffer.removeAll { ($0.messageView ?? newView) < newView }
+        futureMessages.removeAll(below: newView)
         tryNewView()
     }
 
@@ -82,7 +86,9 @@ extension Replica {
         let chosen = changes.keys.sorted().prefix(config.quorum).map { changes[$0]! }
         let decided = Replica.decide(chosen.compactMap(\.viewChange))
         newViewSent = true
-        send(.newView(NewView(view: view, viewChanges: chosen, reproposals: decided.reproposals)))
+        let newView = NewView(view: view, viewChanges: chosen, reproposals: decided.reproposals)
+        sentNewView = newView
+        send(.newView(newView))
     }
 
     /// What a set of VIEW-CHANGEs implies: the highest stable checkpoint, and from just
@@ -128,30 +134,55 @@ extension Replica {
         install(newView, envelope: envelope, checkpoint: decided.checkpoint)
     }
 
-    /// Enters the new view: re-proposals become this view's accepted proposals.
+    /// Enters the new view: re-proposals become this view's accepted proposals, durably.
     mutating func install(_ newView: NewView, envelope: SignedEnvelope, checkpoint: CheckpointCertificate?) {
         view = newView.view
         isViewChanging = false
         slots = [:]
         installedNewView = newView
+        boundReproposals = (view, newView.reproposals)
         ownViewChange = nil
+        relayedToPrimary = false
         counters.newViewsInstalled += 1
         output.journalAppends.append(JournalRecord.view(view, changing: false).encoded)
+        output.journalAppends.append(JournalRecord.installed(view: view, reproposals: newView.reproposals).encoded)
         timerDeadlineTick = nil
         viewChanges = viewChanges.filter { $0.key > view }
         if let checkpoint { adoptCheckpoint(checkpoint) }
-        let providers = newView.viewChanges.map(\.sender)
-        for reproposal in newView.reproposals where inWindow(reproposal.height) {
-            slots[reproposal.height] = Slot(blockHash: reproposal.blockHash)
-            if blocks[reproposal.blockHash] == nil, reproposal.height > committedHeight {
-                requestBody(reproposal.blockHash, from: providers)
-            }
-        }
+        bindReproposals(requestingBodiesFrom: newView.viewChanges.map(\.sender))
         if !isPrimary, !mempool.isEmpty {
             let batch = Array(mempool.ordered.prefix(ConsensusLimits.forwardTransactionsMax))
             send(.forward(batch), to: .replica(config.primary(of: view)))
         }
         replayBuffered()
+    }
+
+    /// The installed NEW-VIEW's re-proposals are this view's proposals at their heights, also
+    /// above the high watermark (they are PREPAREd once the window reaches them, and `propose`
+    /// starts above every slot, so the primary can never propose another block there).
+    mutating func bindReproposals(requestingBodiesFrom providers: [UInt16]) {
+        guard let boundReproposals, boundReproposals.view == view else { return }
+        for reproposal in boundReproposals.reproposals where reproposal.height > lowWatermark {
+            if slots[reproposal.height]?.blockHash != reproposal.blockHash {
+                slots[reproposal.height] = Slot(blockHash: reproposal.blockHash)
+            }
+            sentVotes[SentKey(kind: .prePrepare, view: view, height: reproposal.height)] = reproposal.blockHash
+            if blocks[reproposal.blockHash] == nil, reproposal.height > committedHeight {
+                requestBody(reproposal.blockHash, from: providers)
+            }
+        }
+    }
+
+    /// Bodies of blocks this replica neither prepared nor committed go with the slots of the
+    /// view they were proposed in (a faulty primary's proposals would otherwise pile up).
+    mutating func pruneUnpreparedBodies() {
+        var kept = Set(preparedCertificates.values.map(\.blockHash))
+        for certificate in commitCertificates.values { kept.insert(certificate.blockHash) }
+        for message in sentMessages.values {
+            if case .prePrepare(let sent) = message { kept.insert(sent.block.hash) }
+        }
+        blocks = blocks.filter { $0.value.height <= committedHeight || kept.contains($0.key) }
+        blockValidity = blockValidity.filter { blocks[$0.key] != nil }
     }
 }
 

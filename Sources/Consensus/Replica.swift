@@ -21,7 +21,6 @@ public struct Replica: Sendable {
         var deadlineTick: UInt64
     }
 
-    static let futureBufferMax = 256
     static let evidenceMax = 64
     static let bodyRequestsMax = 64
     static let checkpointHeightsPerSenderMax = 4
@@ -57,12 +56,18 @@ public struct Replica: Sendable {
     var mempool = Mempool()
     var viewChanges: [UInt64: [UInt16: SignedEnvelope]] = [:]
     var installedNewView: NewView?
+    /// The NEW-VIEW this replica sent as primary of the current view (journaled with it).
+    var sentNewView: NewView?
+    /// The re-proposals of the NEW-VIEW installed for the current view (see `JournalRecord.installed`).
+    var boundReproposals: (view: UInt64, reproposals: [Reproposal])?
     var newViewSent = false
-    var futureBuffer: [SignedEnvelope] = []
+    var futureMessages: FutureBuffer
     var nowMillis: UInt64 = 0
     var tickCount: UInt64 = 0
     var timerDeadlineTick: UInt64?
     var viewChangeAttempts: UInt32 = 0
+    /// This backup already relayed its transactions to the current primary since the last commit.
+    var relayedToPrimary = false
     var lastProgressTick: UInt64 = 0
     var bodyRequests: [Digest: UInt64] = [:]
     var bodyRequestCount: UInt64 = 0
@@ -70,6 +75,9 @@ public struct Replica: Sendable {
     var ownViewChange: ViewChange?
     var viewChangeResendTick: UInt64 = 0
     var prePrepareResendTick: UInt64 = 0
+    var checkpointResendTick: UInt64 = 0
+    /// When this replica last answered each validator's behind CHECKPOINT (one entry per validator).
+    var checkpointAnswerTicks: [UInt16: UInt64] = [:]
     /// This primary's uncommitted proposals at the last resend check.
     var outstandingPrePrepares: Set<Digest> = []
     var journalCompactionPending = false
@@ -80,6 +88,7 @@ public struct Replica: Sendable {
 
     public init(config: ReplicaConfig) {
         self.config = config
+        futureMessages = FutureBuffer(validatorCount: config.count)
         committedHashes = [0: config.genesisParentHash]
         committedTimestamps = [0: config.genesisTimeMillis]
     }
@@ -129,6 +138,8 @@ public struct Replica: Sendable {
     mutating func dispatch(_ envelope: SignedEnvelope) {
         switch envelope.message {
         case .prePrepare(let p):
+            // Checked before buffering too: only the view's primary may fill a slot of it.
+            guard envelope.sender == config.primary(of: p.view) else { return drop(.notFromPrimary) }
             guard admitView(p.view, envelope) else { return }
             onPrePrepare(p, from: envelope.sender)
         case .prepare(let vote):
@@ -157,18 +168,23 @@ public struct Replica: Sendable {
         return true
     }
 
-    /// Keeps a higher-view message for later; false if it was not a higher-view message.
+    /// Keeps a higher-view message for later, within its sender's share of the buffer and at
+    /// most `viewChangeLookaheadMax` views ahead; true when it was a higher-view message (kept
+    /// or dropped), false when it is for the current view or below.
     @discardableResult
     mutating func buffer(_ envelope: SignedEnvelope) -> Bool {
-        guard futureBuffer.count < Replica.futureBufferMax else { drop(.bufferFull); return true }
-        futureBuffer.append(envelope)
+        let messageView = envelope.messageView ?? view
+        guard messageView >= view else { return false }
+        guard messageView <= view + Replica.viewChangeLookaheadMax else {
+            drop(.outsideWatermarks)
+            return true
+        }
+        if !futureMessages.add(envelope, view: messageView, sizeBytes: envelope.canonicalBytes.count) { drop(.bufferFull) }
         return true
     }
 
     mutating func replayBuffered() {
-        let buffered = futureBuffer
-        futureBuffer = []
-        for envelope in buffered { dispatch(envelope) }
+        for envelope in futureMessages.takeAll() { dispatch(envelope) }
     }
 
     func inWindow(_ height: UInt64) -> Bool { height > lowWatermark && height <= highWatermark }

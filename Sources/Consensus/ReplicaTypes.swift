@@ -13,6 +13,10 @@ public struct ReplicaConfig: Sendable {
     public let genesisStateRoot: Digest
     public let genesisReceiptsRoot: Digest
     public let verifier: any SignatureVerifier
+    /// What may be in a block besides a valid signature (chain id, membership): the replica
+    /// forwards, proposes and PREPAREs only transactions that pass them, so consensus accepts
+    /// exactly what execution accepts.
+    public let rules: TransactionRules
     /// Test-only: a deliberately broken quorum (e.g. f+1) for the simulator's negative
     /// control. Never set in a node.
     public let quorumOverrideForTesting: Int?
@@ -25,7 +29,7 @@ public struct ReplicaConfig: Sendable {
     public init(
         chainID: Identifier, genesisHash: Digest, genesisTimeMillis: UInt64, validators: ValidatorSet,
         parameters: ConsensusParameters, selfIndex: UInt16, genesisStateRoot: Digest, genesisReceiptsRoot: Digest,
-        verifier: any SignatureVerifier, quorumOverrideForTesting: Int? = nil, sealsReceipts: Bool = true
+        verifier: any SignatureVerifier, rules: TransactionRules, quorumOverrideForTesting: Int? = nil, sealsReceipts: Bool = true
     ) {
         precondition(Int(selfIndex) < validators.count, "the replica's own index is a genesis validator")
         self.chainID = chainID
@@ -37,6 +41,7 @@ public struct ReplicaConfig: Sendable {
         self.genesisStateRoot = genesisStateRoot
         self.genesisReceiptsRoot = genesisReceiptsRoot
         self.verifier = verifier
+        self.rules = rules
         self.quorumOverrideForTesting = quorumOverrideForTesting
         self.sealsReceipts = sealsReceipts
     }
@@ -151,6 +156,8 @@ public struct ReplicaOutput: Sendable {
 public enum DropReason: Int, CaseIterable, Sendable {
     case unknownSender, badSignature, wrongChain, staleView, outsideWatermarks, notFromPrimary
     case invalidContent, invalidBlock, bufferFull, duplicate, unsolicited, invalidStateTransfer
+    /// A transaction that breaks `ReplicaConfig.rules` (a non-member sender, another chain).
+    case invalidTransaction
 }
 
 /// Two different votes from one validator for one kind, view and height.
@@ -177,6 +184,10 @@ public struct ReplicaCounters: Sendable {
     public var contradictionsAvoided = 0
     /// PRE-PREPAREs this primary repeated because they stayed uncommitted a timeout period.
     public var prePrepareResends = 0
+    /// Times a backup's timer ran out and it relayed its transactions to the primary first.
+    public var relaysToPrimary = 0
+    /// CHECKPOINTs this replica repeated because they were not yet stable.
+    public var checkpointResends = 0
     /// Conflicting certificates or broken parent links: impossible with ≤ f faults.
     public var safetyAlarms = 0
     public func dropped(_ reason: DropReason) -> Int { dropped[reason.rawValue] }

@@ -3,8 +3,11 @@ import LedgerCrypto
 
 /// Signed votes of one kind (PREPARE or COMMIT), counted per (view, height, digest).
 /// One validator casts at most one vote per view and height: the same vote again is a
-/// duplicate, a different one is evidence. Bounded: at most `viewsPerSenderHeightMax`
-/// views per validator and height, and everything at or below a stable checkpoint is pruned.
+/// duplicate, a different one is evidence. Bounded: per validator and height only the votes of
+/// the latest `viewsPerSenderHeightMax` views are kept — a vote for a later view evicts the
+/// oldest — and everything at or below a stable checkpoint is pruned. (Refusing new views once
+/// full, as before, stalled a network for good after 8 failed views at one height: even a
+/// replica's own votes of later views no longer counted.)
 struct VoteTable: Sendable {
     struct Key: Hashable, Sendable {
         let view: UInt64
@@ -30,18 +33,32 @@ struct VoteTable: Sendable {
 
     private(set) var signatures: [Key: [UInt16: Signature]] = [:]
     private var cast: [CastKey: Digest] = [:]
-    private var viewsCast: [SenderHeight: Int] = [:]
+    /// The views each validator voted in at each height, ascending.
+    private var viewsCast: [SenderHeight: [UInt64]] = [:]
 
     mutating func add(sender: UInt16, view: UInt64, height: UInt64, digest: Digest, signature: Signature) -> Outcome {
         let castKey = CastKey(sender: sender, view: view, height: height)
         if let first = cast[castKey] { return first == digest ? .duplicate : .conflict(first: first) }
         let senderHeight = SenderHeight(sender: sender, height: height)
-        guard viewsCast[senderHeight, default: 0] < VoteTable.viewsPerSenderHeightMax else { return .overLimit }
-        viewsCast[senderHeight, default: 0] += 1
+        var views = viewsCast[senderHeight, default: []]
+        if views.count >= VoteTable.viewsPerSenderHeightMax {
+            guard let oldest = views.first, oldest < view else { return .overLimit }
+            evict(sender: sender, view: oldest, height: height)
+            views.removeFirst()
+        }
+        views.insert(view, at: views.firstIndex { $0 > view } ?? views.endIndex)
+        viewsCast[senderHeight] = views
         cast[castKey] = digest
         let key = Key(view: view, height: height, digest: digest)
         signatures[key, default: [:]][sender] = signature
         return .added(count: signatures[key]!.count)
+    }
+
+    private mutating func evict(sender: UInt16, view: UInt64, height: UInt64) {
+        guard let digest = cast.removeValue(forKey: CastKey(sender: sender, view: view, height: height)) else { return }
+        let key = Key(view: view, height: height, digest: digest)
+        signatures[key]?[sender] = nil
+        if signatures[key]?.isEmpty == true { signatures[key] = nil }
     }
 
     func count(view: UInt64, height: UInt64, digest: Digest) -> Int {

@@ -26,7 +26,7 @@ struct GenesisCommand: ParsableCommand {
                 """
         )
 
-        @Option(help: "Number of validators (4 tolerates 1 fault, 7 tolerates 2).")
+        @Option(help: "Number of validators: n tolerates f = ⌊(n − 1) / 3⌋ faulty ones (4 → 1, 7 → 2); the quorum is ⌈(n + f + 1) / 2⌉. Fewer than 4 tolerate none (warned).")
         var validators: Int = 4
 
         @Option(help: "Directory for genesis.json and keys/ (created; existing key files are not overwritten).")
@@ -55,6 +55,8 @@ struct GenesisCommand: ParsableCommand {
             let created = try plan.write(to: out)
             print("wrote \(created.genesisPath) for chain \(created.genesis.chainID)")
             print("genesis hash: \(created.genesis.hash)")
+            print("validators:   \(created.genesis.validatorSet.toleranceSummary)")
+            if let warning = created.genesis.validatorSet.toleranceWarning { print(warning) }
             print("keys in \(created.keysDirectory): \(validators) validators, \(created.genesis.members.count) members")
             for member in created.genesis.members {
                 print("  \(member.name.value.padding(toLength: 16, withPad: " ", startingAt: 0)) \(member.roles.map(\.name).joined(separator: "+").padding(toLength: 22, withPad: " ", startingAt: 0)) \(member.address)")
@@ -75,7 +77,8 @@ struct GenesisCommand: ParsableCommand {
             let genesis = try Genesis(contentsOfFile: file)
             print("chain id:     \(genesis.chainID)")
             print("genesis hash: \(genesis.hash)")
-            print("validators:   \(genesis.validators.count) (tolerates \(genesis.validatorSet.faultsTolerated) faulty, quorum \(genesis.validatorSet.quorum))")
+            print("validators:   \(genesis.validatorSet.toleranceSummary)")
+            if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
             for validator in genesis.validators { print("  \(validator.name) \(validator.host):\(validator.port)") }
             print("members:      \(genesis.members.count)")
             for member in genesis.members { print("  \(member.name) [\(member.roles.map(\.name).joined(separator: ", "))] \(member.address)") }

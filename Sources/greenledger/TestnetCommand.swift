@@ -121,7 +121,8 @@ struct TestnetCommand: ParsableCommand {
         }
 
         private func printNextSteps(_ layout: TestnetLayout, _ genesis: Genesis, _ endpoints: [(Int, NodeConfiguration)]) {
-            print("\nthe testnet is up: chain \(genesis.chainID), genesis \(genesis.hash.shortHex)")
+            print("\nthe testnet is up: chain \(genesis.chainID), genesis \(genesis.hash.shortHex), \(genesis.validatorSet.toleranceSummary)")
+            if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
             print("client APIs:")
             for (index, configuration) in endpoints { print("  node-\(index)  http://\(configuration.apiHost):\(configuration.apiPort)") }
             print("member keys in \(layout.keysDirectory):")
@@ -150,6 +151,10 @@ struct TestnetCommand: ParsableCommand {
             let layout = TestnetLayout(directory: options.dir)
             let indices = layout.nodeIndices()
             guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir); create one with `greenledger testnet up`") }
+            if let genesis = try? Genesis(contentsOfFile: layout.genesisPath) {
+                print("chain \(genesis.chainID): \(genesis.validatorSet.toleranceSummary)")
+                if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
+            }
             for index in indices {
                 let configuration = try NodeConfiguration.load(home: layout.nodeHome(index))
                 guard let pid = layout.runningPID(index) else {

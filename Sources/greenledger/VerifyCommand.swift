@@ -12,7 +12,7 @@ struct VerifyCommand: AsyncParsableCommand {
             Takes the validator set from the genesis YOU supply (never the one stored in the data \
             or reported by the node) and checks: the data's genesis; every block's parent link, \
             Merkle root and encoding; every transaction signature; a commit certificate with \
-            ≥ 2f+1 distinct validators signing the COMMIT of that view, height and block; and, \
+            ≥ ⌈(n+f+1)/2⌉ distinct validators (2f+1 for n = 3f+1) signing the COMMIT of that view, height and block; and, \
             replaying every transaction from genesis, every recorded state root, receipts root and \
             receipt and (offline) the final state tables. Exits 0 when everything holds, 1 naming \
             the first bad height otherwise.

@@ -11,7 +11,7 @@ struct VerifyProofCommand: ParsableCommand {
         discussion: """
             Needs no node and no copy of the chain. Checks, against YOUR genesis: the chain id; that \
             the sender is a member and signed the transaction; that the transaction is under the \
-            transactions root of a block header certified by ≥ 2f+1 of the genesis validators; and \
+            transactions root of a block header certified by ≥ ⌈(n+f+1)/2⌉ (2f+1 for n = 3f+1) of the genesis validators; and \
             that its receipt is under the receipts root of the header stateRootLag blocks later, also \
             certified. The file's readable summary must match the bundle. Prints the record and \
             VALID (exit 0), or INVALID and the check that failed (exit 1). Accepts the JSON file of \

@@ -20,6 +20,8 @@ struct Cluster {
 
     let signers: [SimulatedSigner]
     let client = SimulatedSigner(label: "test-client")
+    /// Signs validly but is no member: the rules keep its transactions out of blocks.
+    let outsider = SimulatedSigner(label: "test-outsider")
     let verifier: SimulatedVerifier
     let validators: ValidatorSet
     let parameters: ConsensusParameters
@@ -40,7 +42,7 @@ struct Cluster {
     init(count: Int = 4, parameters: ConsensusParameters = Cluster.defaultParameters, sealsReceipts: Bool = false) {
         self.sealsReceipts = sealsReceipts
         signers = (0..<count).map { SimulatedSigner(label: "test-validator-\($0)") }
-        verifier = SimulatedVerifier(signers: signers + [SimulatedSigner(label: "test-client")])
+        verifier = SimulatedVerifier(signers: signers + [SimulatedSigner(label: "test-client"), SimulatedSigner(label: "test-outsider")])
         validators = ValidatorSet(keys: signers.map(\.publicKey))
         self.parameters = parameters
         replicas = []
@@ -60,7 +62,8 @@ struct Cluster {
         ReplicaConfig(
             chainID: Cluster.chainID, genesisHash: Cluster.genesisHash, genesisTimeMillis: Cluster.genesisTimeMillis,
             validators: validators, parameters: parameters, selfIndex: index, genesisStateRoot: Cluster.genesisStateRoot,
-            genesisReceiptsRoot: Cluster.genesisReceiptsRoot, verifier: verifier, quorumOverrideForTesting: quorumOverride,
+            genesisReceiptsRoot: Cluster.genesisReceiptsRoot, verifier: verifier,
+            rules: TransactionRules(chainID: Cluster.chainID, members: [client.publicKey.address]), quorumOverrideForTesting: quorumOverride,
             sealsReceipts: sealsReceipts)
     }
 
@@ -71,11 +74,11 @@ struct Cluster {
         return SignedEnvelope(sender: index, message: message, signature: try! signers[Int(index)].sign(digest: digest))
     }
 
-    mutating func transaction(chainID: Identifier = Cluster.chainID) -> Transaction {
+    mutating func transaction(chainID: Identifier = Cluster.chainID, fromOutsider: Bool = false) -> Transaction {
         nonce += 1
         let payload = Payload.transferFunds(TransferFunds(
             to: client.publicKey.address, currency: "EUR", amount: nonce, category: .renewableEnergy, purpose: "test"))
-        return try! Transaction(chainID: chainID, nonce: nonce, payload: payload, signer: client)
+        return try! Transaction(chainID: chainID, nonce: nonce, payload: payload, signer: fromOutsider ? outsider : client)
     }
 
     /// Steps one replica and carries out its output like a host: journal, send, commit, execute.

@@ -38,7 +38,8 @@ struct JournalAndRestartTests {
         for _ in 0..<4 { _ = replica.step(.tick(nowMillis: 0)) }
         _ = replica.step(.transactions([cluster.transaction()]))
         var journaledView = false
-        for _ in 0..<4 {
+        // The first timeout relays the transaction to the primary; the second starts the view change.
+        for _ in 0..<10 {
             let out = replica.step(.tick(nowMillis: 0))
             let decoded = try out.journalAppends.map { try JournalRecord(canonicalBytes: $0) }
             if decoded.contains(.view(1, changing: true)) { journaledView = true }
@@ -51,7 +52,7 @@ struct JournalAndRestartTests {
         var cluster = Cluster()
         cluster.filter = { _ in false }
         cluster.offer([cluster.transaction()], to: 2)
-        cluster.tick(4)
+        cluster.tick(10)
         #expect(cluster.replicas[2].isViewChanging)
         let view = cluster.replicas[2].view
         cluster.restart(2)

@@ -121,6 +121,7 @@ public final class Simulation {
             chainID: chainID, genesisHash: genesisHash, genesisTimeMillis: genesisTimeMillis, validators: validators,
             parameters: parameters, selfIndex: validator, genesisStateRoot: SHA256.hash(Array("state-0".utf8)),
             genesisReceiptsRoot: SHA256.hash(Array("receipts-0".utf8)), verifier: verifier,
+            rules: TransactionRules(chainID: chainID, members: Set(clients.map(\.publicKey.address))),
             quorumOverrideForTesting: options.brokenQuorum ? faultsTolerated + 1 : nil)
     }
 

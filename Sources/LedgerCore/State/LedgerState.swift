@@ -21,6 +21,8 @@ public final class LedgerState {
     public private(set) var allocations: [BondProject: UInt64] = [:]
 
     let membersByAddress: [Address: Member]
+    /// What may be in a block of this chain at all (also what consensus checks before voting).
+    public let rules: TransactionRules
     private var tree = StateTree()
     private var dirtyKeys = Set<StateKey>()
     /// Roots after each of the last `rootHistoryMax` heights, for checking headers that carry
@@ -39,6 +41,7 @@ public final class LedgerState {
             accounts[member.address] = Account()
         }
         membersByAddress = members
+        rules = TransactionRules(genesis: genesis)
         for address in members.keys { markDirty(.account(address)) }
         for balance in genesis.balances {
             guard let member = genesis.member(named: balance.member), balance.amount > 0 else { continue }
@@ -122,21 +125,64 @@ public final class LedgerState {
         }
     }
 
-    /// Applies the next block: checks it links to the last one, executes every transaction,
-    /// and returns the receipts, the new roots and the state changes to persist.
+    /// Applies the next block: checks it links to the last one and is valid (`validate`: a block
+    /// with a transaction that breaks a static rule is refused whole), executes every transaction,
+    /// and returns the receipts, the new roots and the state changes to persist. The auditor's
+    /// replay: a certified block that breaks a static rule is a finding.
     public func apply(_ block: Block, verifier: (any SignatureVerifier)? = P256Verifier()) throws(BlockRejection) -> BlockExecution {
+        try checkLink(block)
+        try validate(block, verifier: verifier)
+        try checkRoots(block)
+        return execute(block, refused: [:])
+    }
+
+    /// Executes a block a quorum of validators certified: total for everything a transaction
+    /// carries. A transaction that breaks a static rule (chain, membership, signature) — which
+    /// honest replicas never PREPARE, so only more than f faulty validators could certify it —
+    /// gets a failed receipt and changes nothing, so a node never stops over what peers sent.
+    /// Throws only when the block does not follow this state (height, parent, structure, roots):
+    /// a fault of this node's own store, or more than f faulty validators.
+    public func applyCertified(_ block: Block, verifier: (any SignatureVerifier)? = P256Verifier()) throws(BlockRejection) -> BlockExecution {
+        try checkLink(block)
+        guard block.header.chainID == genesis.chainID else { throw .wrongChain(height: block.height, chainID: block.header.chainID) }
+        do { try block.validateStructure() } catch { throw .malformed(error) }
+        var refused: [Int: TransactionFailure] = [:]
+        for (index, transaction) in block.transactions.enumerated() {
+            if let violation = rules.violation(transaction) {
+                let code: FailureCode = switch violation {
+                case .wrongChain: .wrongChain
+                case .notAMember: .notAMember
+                }
+                refused[index] = TransactionFailure(code, "\(violation); a block with it should never have been certified")
+            } else if let verifier, !verifier.isValidSignature(transaction.signature, digest: transaction.signingDigest, publicKey: transaction.sender) {
+                refused[index] = TransactionFailure(.invalidSignature, "invalid signature; a block with it should never have been certified")
+            }
+        }
+        try checkRoots(block)
+        return execute(block, refused: refused)
+    }
+
+    /// Height and parent: what makes `block` the next block of this state.
+    private func checkLink(_ block: Block) throws(BlockRejection) {
         guard block.height == height + 1 else { throw .wrongHeight(expected: height + 1, got: block.height) }
         guard block.header.parentHash == lastBlockHash else { throw .wrongParent(height: block.height) }
-        try validate(block, verifier: verifier)
+    }
+
+    /// The header's roots are this state's after height − stateRootLag.
+    private func checkRoots(_ block: Block) throws(BlockRejection) {
         if let expected = expectedRoots(forHeaderAt: block.height) {
             guard block.header.stateRoot == expected.stateRoot else { throw .stateRootMismatch(height: block.height) }
             guard block.header.receiptsRoot == expected.receiptsRoot else { throw .receiptsRootMismatch(height: block.height) }
         }
+    }
+
+    /// Runs every transaction of a linked block; `refused[i]` fails transaction i untouched.
+    private func execute(_ block: Block, refused: [Int: TransactionFailure]) -> BlockExecution {
         let context = ExecutionContext(height: block.height, timestampMillis: block.header.timestampMillis)
         var receipts: [Receipt] = []
         receipts.reserveCapacity(block.transactions.count)
-        for transaction in block.transactions {
-            let outcome = execute(transaction, context: context)
+        for (index, transaction) in block.transactions.enumerated() {
+            let outcome = refused[index].map(Receipt.Outcome.failure) ?? execute(transaction, context: context)
             receipts.append(Receipt(transactionID: transaction.id, outcome: outcome))
         }
         let encodedKeys = dirtyKeys.map { (bytes: $0.bytes, key: $0) }.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }

@@ -64,6 +64,12 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
     case categoryNotEligible = 18
     case exceedsProceeds = 19
     case invalidBond = 20
+    /// The next three only appear in a block that more than f faulty validators certified: honest
+    /// replicas never PREPARE such a block (`TransactionRules`), but executing a certified block
+    /// never stops a node, so the transaction fails instead and changes nothing.
+    case notAMember = 21
+    case invalidSignature = 22
+    case wrongChain = 23
 
     public var name: String {
         switch self {
@@ -87,6 +93,9 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
         case .categoryNotEligible: "category-not-eligible"
         case .exceedsProceeds: "exceeds-proceeds"
         case .invalidBond: "invalid-bond"
+        case .notAMember: "not-a-member"
+        case .invalidSignature: "invalid-signature"
+        case .wrongChain: "wrong-chain"
         }
     }
 }

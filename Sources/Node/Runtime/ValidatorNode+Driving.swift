@@ -115,10 +115,17 @@ extension ValidatorNode {
             if block.height > state.height + 1 { fail("the replica committed block \(block.height) before \(state.height + 1)") }
             return
         }
+        // Total for whatever the block's transactions carry: a transaction the rules refuse is a
+        // failed receipt. Only a block that does not follow this node's own state stops it.
         let execution: BlockExecution
-        do { execution = try state.apply(block, verifier: verifier) } catch {
-            fail("committed block \(block.height) cannot be applied: \(error)")
+        do { execution = try state.applyCertified(block, verifier: verifier) } catch {
+            fail("certified block \(block.height) does not follow this node's state (\(error)): the data directory is damaged, or more than f validators are faulty")
             return
+        }
+        let refused = execution.receipts.filter { [.notAMember, .invalidSignature, .wrongChain].contains($0.failure?.code) }
+        if !refused.isEmpty {
+            counters.certifiedInvalidTransactions += refused.count
+            logger.critical("certified block \(block.height) holds \(refused.count) transactions that break the chain's rules (first: \(refused[0].failure!.message)); they failed and changed nothing, but more than f validators must be faulty to certify such a block")
         }
         do { try store.commit(block: block, certificate: committed.certificate, execution: execution) } catch {
             fail("cannot store block \(block.height): \(error)")

@@ -71,7 +71,7 @@ public actor ValidatorNode {
         replica = Replica(config: ReplicaConfig(
             chainID: genesis.chainID, genesisHash: genesisHash, genesisTimeMillis: genesis.genesisTimeMillis,
             validators: genesis.validatorSet, parameters: genesis.consensus, selfIndex: UInt16(index),
-            genesisStateRoot: genesisState.stateRoot, genesisReceiptsRoot: .zero, verifier: verifier))
+            genesisStateRoot: genesisState.stateRoot, genesisReceiptsRoot: .zero, verifier: verifier, rules: genesisState.rules))
         let peers = genesis.validators.enumerated().map { index, validator in
             PeerIdentity(index: index, publicKey: validator.publicKey, host: validator.host, port: Int(validator.port))
         }
@@ -156,4 +156,6 @@ struct NodeCounters: Sendable {
     var peerMessagesUndecodable = 0
     var peerMessagesMisattributed = 0
     var stateTransferBlocksServed = 0
+    /// Transactions of certified blocks that broke the chain's rules (only > f faulty validators can certify them).
+    var certifiedInvalidTransactions = 0
 }

@@ -1,0 +1,50 @@
+@testable import Consensus
+import LedgerCore
+import LedgerCrypto
+import Testing
+
+/// Findings 6 and 7 of the consensus review: what one faulty validator holding a real key
+/// can no longer do to the honest ones.
+@Suite("Byzantine validators")
+struct ByzantineValidatorTests {
+    @Test("junk for far-future views from one validator cannot crowd out the next view's real messages")
+    func futureBufferNotPoisoned() {
+        var cluster = Cluster()
+        // Faulty replica 3 floods replica 0 with PREPAREs for view 10⁹, then for views 1…8,
+        // and PRE-PREPAREs for view 1 although it is not view 1's primary.
+        for height in 1...300 as ClosedRange<UInt64> {
+            cluster.step(0, .message(cluster.signed(.prepare(Vote(view: 1_000_000_000, height: height, blockHash: SHA256.hash([1]))), by: 3)))
+            cluster.step(0, .message(cluster.signed(.prepare(Vote(view: 1 + height % 8, height: height, blockHash: SHA256.hash([2]))), by: 3)))
+        }
+        let kept = cluster.replicas[0].futureMessages.envelopes
+        #expect(kept.count == FutureBuffer.perSenderCountMax(validatorCount: 4))
+        #expect(kept.allSatisfy { $0.messageView! <= 8 }, "a view 10⁹ message was buffered")
+        #expect(cluster.replicas[0].counters.dropped(.outsideWatermarks) == 300)
+        // Replica 0 is cut off while the others change to view 1 and commit a transaction there.
+        cluster.filter = { $0.from != 0 && $0.to != 0 }
+        let transaction = cluster.transaction()
+        for index in 1...3 as ClosedRange<UInt16> { cluster.offer([transaction], to: index) }
+        cluster.tick(6)
+        #expect((1...3).allSatisfy { cluster.height($0) == 1 })
+        // It then hears view 1's traffic with the NEW-VIEW last: everything else waits in its buffer.
+        let missed = cluster.sent.filter { $0.to == 0 && !$0.envelope.message.isForward }
+        let newViews = missed.filter { $0.envelope.message.isNewView }
+        #expect(!newViews.isEmpty)
+        for pending in missed where !pending.envelope.message.isNewView { cluster.step(0, .message(pending.envelope)) }
+        for pending in newViews { cluster.step(0, .message(pending.envelope)) }
+        #expect(cluster.replicas[0].view == 1)
+        #expect(cluster.height(0) == 1, "the buffered view-1 messages were lost: \(cluster.replicas[0].stateSummary)")
+    }
+
+    @Test("a transaction forwarded to the backups only reaches the primary before anyone complains")
+    func forwardToBackupsOnly() {
+        var cluster = Cluster()
+        // Faulty replica 3 forwards a valid transaction to replicas 1 and 2 but not to primary 0.
+        let transaction = cluster.transaction()
+        for target: UInt16 in [1, 2] { cluster.step(target, .message(cluster.signed(.forward([transaction]), by: 3))) }
+        cluster.deliverAll()
+        cluster.tick(20)
+        #expect((0..<4).allSatisfy { cluster.replicas[$0].view == 0 }, "an honest primary was voted out")
+        #expect((0..<4).allSatisfy { cluster.height($0) == 1 })
+    }
+}
