@@ -93,7 +93,9 @@ let package = Package(
         .testTarget(name: "ConsensusTests", dependencies: ["Consensus", "LedgerCore", "LedgerCrypto"]),
         .testTarget(name: "LedgerCryptoTests", dependencies: ["LedgerCrypto"]),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Node", "LedgerCore", "LedgerCrypto"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["Node", "Consensus", "PeerNetwork", "Storage", "LedgerCore", "LedgerCrypto", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "LedgerCore", "LedgerCrypto"]),
 
         .testTarget(

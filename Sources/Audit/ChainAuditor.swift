@@ -6,7 +6,7 @@ import Storage
 /// The audit that trusts nothing it reads. Against the genesis the auditor supplies it checks:
 /// the data's genesis; every block's encoding, height, parent link and timestamp; its Merkle
 /// root and transaction count; every transaction's chain id, membership and signature; a commit
-/// certificate with ≥ 2f+1 distinct genesis validators signing the COMMIT digest of its view,
+/// certificate with ≥ q (the quorum) distinct genesis validators signing the COMMIT digest of its view,
 /// height and block; and, replaying every transaction from genesis, every header's lagged
 /// roots, every recorded root and receipt after execution, and finally the stored state leaves
 /// and queryable tables. Signatures of a batch of blocks are checked on every core.

@@ -47,7 +47,7 @@ public final class SyntheticChain {
             to: memberKeys[to].publicKey.address, currency: "EUR", amount: amount, category: category, purpose: "synthetic")))
     }
 
-    /// Builds the next block over `transactions`, certifies it with the first 2f+1 validators,
+    /// Builds the next block over `transactions`, certifies it with the first quorum of validators,
     /// applies it and stores it. Its timestamp is 1 s after its parent's unless given.
     @discardableResult
     public func append(_ transactions: [Transaction], timestampMillis: UInt64? = nil) throws -> Block {
@@ -63,7 +63,7 @@ public final class SyntheticChain {
         return block
     }
 
-    /// COMMIT signatures from validators `signers` (default: the first 2f+1) in the current view.
+    /// COMMIT signatures from validators `signers` (default: the first quorum) in the current view.
     public func certify(_ block: Block, signers: [Int]? = nil, view: UInt64? = nil) throws -> CommitCertificate {
         let view = view ?? self.view
         let digest = VoteDigest.compute(

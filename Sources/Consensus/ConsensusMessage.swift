@@ -42,7 +42,7 @@ public struct Checkpoint: Hashable, Sendable {
     public var digest: Digest { SHA256.hash(blockHash.bytes + stateRoot.bytes) }
 }
 
-/// 2f+1 PREPARE signatures of one view for one block: proof that a block was prepared.
+/// A quorum of PREPARE signatures of one view for one block: proof that a block was prepared.
 public struct PreparedCertificate: Hashable, Sendable {
     public let view: UInt64
     public let height: UInt64
@@ -57,7 +57,7 @@ public struct PreparedCertificate: Hashable, Sendable {
     }
 }
 
-/// 2f+1 matching CHECKPOINT signatures: a stable checkpoint.
+/// A quorum of matching CHECKPOINT signatures: a stable checkpoint.
 public struct CheckpointCertificate: Hashable, Sendable {
     public let checkpoint: Checkpoint
     /// Sorted by validator index, no index twice.
@@ -93,7 +93,7 @@ public struct Reproposal: Hashable, Sendable {
     }
 }
 
-/// NEW-VIEW(v): 2f+1 signed VIEW-CHANGEs for v and the re-proposals every replica can
+/// NEW-VIEW(v): a quorum of signed VIEW-CHANGEs for v and the re-proposals every replica can
 /// recompute from them.
 public struct NewView: Hashable, Sendable {
     public let view: UInt64

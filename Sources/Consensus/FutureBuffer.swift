@@ -39,6 +39,11 @@ struct FutureBuffer: Sendable {
     mutating func add(_ envelope: SignedEnvelope, view: UInt64, sizeBytes: Int) -> Bool {
         let sender = envelope.sender
         guard sizeBytes <= perSenderBytesMax else { return false }
+        // The same message again (a network duplicate, a resend, a replay by a faulty peer) is
+        // held once: copies must not fill an honest sender's share.
+        guard !entries.contains(where: { $0.envelope.sender == sender && $0.view == view && $0.envelope.message == envelope.message }) else {
+            return true
+        }
         while countBySender[sender, default: 0] >= perSenderCountMax || bytesBySender[sender, default: 0] + sizeBytes > perSenderBytesMax {
             let own = entries.indices.filter { entries[$0].envelope.sender == sender }
             guard let highest = own.max(by: { entries[$0].view < entries[$1].view }), entries[highest].view > view else { return false }

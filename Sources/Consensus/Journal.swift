@@ -17,6 +17,10 @@ enum JournalRecord: Equatable, Sendable {
     /// height) to a digest just as a PREPARE does (Castro–Liskov log NEW-VIEW's pre-prepares), so
     /// they must outlive a restart or a rolling restart across a view change can fork.
     case installed(view: UInt64, reproposals: [Reproposal])
+    /// The body of a block, recorded before this replica's first PREPARE for it: every honest
+    /// signer of a prepared certificate can then hand out the body, also after a restart, so a
+    /// re-proposal of it can always be fetched from an honest replica.
+    case body(Block)
 
     var encoded: [UInt8] { canonicalBytes }
 }
@@ -43,6 +47,9 @@ extension JournalRecord: CanonicalCodable {
             writer.write(UInt8(5))
             writer.write(view)
             writer.write(reproposals, maximum: ConsensusLimits.preparedCertificatesMax)
+        case .body(let block):
+            writer.write(UInt8(6))
+            writer.write(block)
         }
     }
 
@@ -59,6 +66,7 @@ extension JournalRecord: CanonicalCodable {
             self = .installed(
                 view: try reader.readUInt64("view"),
                 reproposals: try reader.readArray(of: Reproposal.self, maximum: ConsensusLimits.preparedCertificatesMax, "reproposals"))
+        case 6: self = .body(try reader.read(Block.self))
         default: throw .unknownTag(type: "journal record", tag: tag)
         }
     }
@@ -73,6 +81,10 @@ extension Replica {
         for height in preparedCertificates.keys.sorted() {
             let certificate = preparedCertificates[height]!
             records.append(.prepared(certificate, blocks[certificate.blockHash]))
+        }
+        let preparedDigests = Set(preparedCertificates.values.map(\.blockHash))
+        for digest in Set(preparedVoteDigests).subtracting(preparedDigests).sorted() {
+            if let block = blocks[digest] { records.append(.body(block)) }
         }
         let keys = sentMessages.keys.sorted { ($0.height, $0.view, $0.kind.rawValue) < ($1.height, $1.view, $1.kind.rawValue) }
         for key in keys { records.append(.sent(sentMessages[key]!)) }
@@ -109,7 +121,8 @@ extension Replica {
         // replica sent in the current view say how far each slot got.
         if boundReproposals?.view != view || isViewChanging { boundReproposals = nil }
         if boundReproposals != nil { bindReproposals(requestingBodiesFrom: config.validators.keys.indices.map { UInt16($0) }) }
-        for (key, message) in sentMessages.sorted(by: { $0.key.height < $1.key.height }) where key.view == view && key.height > lowWatermark {
+        for (key, message) in sentMessages.sorted(by: { $0.key.height < $1.key.height })
+        where key.view == view && key.height > lowWatermark && key.kind != .checkpoint {
             let digest = Replica.votedDigest(message)
             var slot = slots[key.height] ?? Slot(blockHash: digest)
             guard slot.blockHash == digest else { continue }
@@ -164,6 +177,8 @@ extension Replica {
             if let block, block.hash == certificate.blockHash { storeBody(block) }
         case .stable(let certificate):
             if certificate.height > (stableCertificate?.height ?? 0) { stableCertificate = certificate }
+        case .body(let block):
+            storeBody(block)
         case .installed(let installedView, let reproposals):
             if installedView >= (boundReproposals?.view ?? 0) { boundReproposals = (installedView, reproposals) }
         }

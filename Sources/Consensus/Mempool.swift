@@ -1,28 +1,60 @@
 import LedgerCore
 import LedgerCrypto
 
-/// Valid transactions waiting for a block, in arrival order, without repeats. Bounded:
-/// when full, new transactions are refused (the client retries).
+/// Valid transactions waiting for a block, in arrival order, without repeats, each with the
+/// validator it came from (this replica's own clients, or a peer's FORWARD).
+///
+/// Bounded per origin, never by a shared count a faulty validator could fill: this replica's own
+/// transactions up to `ownCapacityMax` (the host feeds no more than `room(for: self)` and gets
+/// back whatever did not fit, see `ReplicaOutput.refusedTransactions`), each peer's forwards up to
+/// `peerCapacityMax`. Nothing is evicted; a refused forward is counted by the replica, and its
+/// origin still holds it and forwards it again (relay on timeout, with each repeated VIEW-CHANGE).
 struct Mempool: Sendable {
-    static let capacityMax = 10_000
+    /// The node's own admission bound is 20,000 (`MempoolLimits`): its replica never refuses it.
+    static let ownCapacityMax = 20_000
+    /// All peers' forwards together, split evenly among the peers (at least `peerCapacityMin` each).
+    static let peersCapacityMax = 120_000
+    static let peerCapacityMin = 1_000
+
+    let selfIndex: UInt16
+    let peerCapacityMax: Int
     private(set) var ordered: [Transaction] = []
-    private var ids: Set<Digest> = []
+    private var origins: [Digest: UInt16] = [:]
+    private var countByOrigin: [UInt16: Int] = [:]
+
+    init(selfIndex: UInt16 = 0, validatorCount: Int = 1) {
+        self.selfIndex = selfIndex
+        peerCapacityMax = min(Mempool.ownCapacityMax, max(Mempool.peerCapacityMin, Mempool.peersCapacityMax / max(1, validatorCount - 1)))
+    }
 
     var isEmpty: Bool { ordered.isEmpty }
     var count: Int { ordered.count }
-    func contains(_ id: Digest) -> Bool { ids.contains(id) }
+    func contains(_ id: Digest) -> Bool { origins[id] != nil }
 
-    /// False when the transaction is already held or the pool is full.
-    mutating func insert(_ transaction: Transaction) -> Bool {
-        guard ordered.count < Mempool.capacityMax, ids.insert(transaction.id).inserted else { return false }
+    func capacity(for origin: UInt16) -> Int { origin == selfIndex ? Mempool.ownCapacityMax : peerCapacityMax }
+
+    /// How many more transactions from `origin` fit.
+    func room(for origin: UInt16) -> Int { max(0, capacity(for: origin) - countByOrigin[origin, default: 0]) }
+
+    enum Insertion: Equatable { case inserted, duplicate, full }
+
+    mutating func insert(_ transaction: Transaction, from origin: UInt16) -> Insertion {
+        guard origins[transaction.id] == nil else { return .duplicate }
+        guard room(for: origin) > 0 else { return .full }
+        origins[transaction.id] = origin
+        countByOrigin[origin, default: 0] += 1
         ordered.append(transaction)
-        return true
+        return .inserted
     }
 
     mutating func remove(_ removed: Set<Digest>) {
-        guard !removed.isDisjoint(with: ids) else { return }
+        guard removed.contains(where: { origins[$0] != nil }) else { return }
         ordered.removeAll { removed.contains($0.id) }
-        ids.subtract(removed)
+        for id in removed {
+            guard let origin = origins.removeValue(forKey: id) else { continue }
+            countByOrigin[origin, default: 0] -= 1
+            if countByOrigin[origin] == 0 { countByOrigin[origin] = nil }
+        }
     }
 
     /// Up to `limit` transactions, oldest first, skipping `excluded`.

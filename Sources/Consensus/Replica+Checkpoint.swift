@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 
-/// Checkpoints every K blocks: 2f+1 matching CHECKPOINTs make one stable, which moves the
+/// Checkpoints every K blocks: a quorum of matching CHECKPOINTs makes one stable, which moves the
 /// watermarks and garbage-collects consensus messages (never blocks: the host keeps those).
 extension Replica {
     mutating func onCheckpoint(_ checkpoint: Checkpoint, from sender: UInt16, signature: Signature) {
@@ -30,11 +30,10 @@ extension Replica {
 
     /// A CHECKPOINT at or below this replica's stable one comes from a replica that missed the
     /// round: answer with this replica's vote for its stable checkpoint (the state it executed and
-    /// 2f+1 certified, so never a contradiction), at most once per view timeout per sender.
+    /// a quorum certified, so never a contradiction), at most once per view timeout per sender.
     mutating func answerBehindCheckpoint(from sender: UInt16) {
-        guard sender != selfIndex, let stableCertificate else { return }
-        if let last = checkpointAnswerTicks[sender], tickCount < last + UInt64(parameters.viewTimeoutTicks) { return }
-        checkpointAnswerTicks[sender] = tickCount
+        guard sender != selfIndex, let stableCertificate,
+              checkpointAnswers.spend(for: sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) else { return }
         output.messages.append(OutboundMessage(destination: .replica(sender), message: .checkpoint(stableCertificate.checkpoint)))
     }
 
@@ -102,7 +101,7 @@ extension Replica {
         journalCompactionPending = true
     }
 
-    /// A checkpoint certificate with 2f+1 valid CHECKPOINT signatures from distinct validators.
+    /// A checkpoint certificate with a quorum of valid CHECKPOINT signatures from distinct validators.
     func isValidCheckpointCertificate(_ certificate: CheckpointCertificate) -> Bool {
         let digest = VoteDigest.compute(
             kind: .checkpoint, chainID: config.chainID, genesisHash: config.genesisHash, view: 0,
@@ -110,7 +109,7 @@ extension Replica {
         return hasQuorum(certificate.signatures, digest: digest)
     }
 
-    /// 2f+1 distinct known validators, each signature valid for `digest`.
+    /// A quorum of distinct known validators, each signature valid for `digest`.
     func hasQuorum(_ signatures: [ValidatorSignature], digest: Digest) -> Bool {
         var seen = Set<UInt16>()
         for entry in signatures {

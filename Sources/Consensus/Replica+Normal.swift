@@ -1,27 +1,40 @@
 import LedgerCore
 import LedgerCrypto
 
-/// The normal case: PRE-PREPARE → PREPARE → COMMIT, commit on 2f+1 COMMITs of one view,
+/// The normal case: PRE-PREPARE → PREPARE → COMMIT, commit on a quorum of COMMITs of one view,
 /// delivery in height order.
 extension Replica {
     static let committedTransactionIDsMax = 20_000
 
     // MARK: Transactions
 
-    /// Valid transactions enter the mempool. A backup forwards new ones to every replica (not
-    /// only the primary): as with PBFT clients that multicast, every backup then knows of the
-    /// work and times out together if the primary does not propose it.
-    mutating func offer(_ transactions: [Transaction], forward: Bool = true) {
+    /// Valid transactions enter the mempool. Those this replica's own clients gave it (`origin`
+    /// = self) are forwarded to every replica unless it is the primary of an active view — as
+    /// with PBFT clients that multicast, every backup then knows of the work and times out
+    /// together if the primary does not propose it. A peer's FORWARD is not forwarded again.
+    /// Nothing is dropped silently: own transactions that do not fit go back to the host
+    /// (`refusedTransactions`), a peer's that do not fit are counted (`mempoolFull`).
+    mutating func offer(_ transactions: [Transaction], from origin: UInt16) {
         var accepted: [Transaction] = []
-        for transaction in transactions.prefix(ConsensusLimits.forwardTransactionsMax) {
+        for (index, transaction) in transactions.enumerated() {
+            guard index < ConsensusLimits.forwardTransactionsMax else {
+                if origin == selfIndex { output.refusedTransactions.append(transaction.id) } else { drop(.mempoolFull) }
+                continue
+            }
             guard transaction.chainID == config.chainID else { drop(.wrongChain); continue }
             guard config.rules.violation(transaction) == nil else { drop(.invalidTransaction); continue }
             guard !mempool.contains(transaction.id), !committedTransactionIDs.contains(transaction.id) else { continue }
             guard (try? transaction.verifySignature(using: config.verifier)) != nil else { drop(.badSignature); continue }
-            if mempool.insert(transaction) { accepted.append(transaction) }
+            switch mempool.insert(transaction, from: origin) {
+            case .inserted: accepted.append(transaction)
+            case .duplicate: break
+            case .full:
+                drop(.mempoolFull)
+                if origin == selfIndex { output.refusedTransactions.append(transaction.id) }
+            }
         }
         // A primary that is changing views cannot propose: it forwards too, so the others can.
-        if forward, !isPrimary || isViewChanging, !accepted.isEmpty {
+        if origin == selfIndex, !isPrimary || isViewChanging, !accepted.isEmpty {
             send(.forward(accepted), to: .broadcast)
         }
     }
@@ -46,14 +59,19 @@ extension Replica {
         slots[height] = Slot(blockHash: digest)
     }
 
+    /// Votes count for heights in the window, and for heights an installed NEW-VIEW bound above
+    /// it (the window reaches them once the replica catches up; votes dropped meanwhile would
+    /// not come again).
+    func acceptsVotes(at height: UInt64) -> Bool { inWindow(height) || (height > lowWatermark && slots[height] != nil) }
+
     mutating func onPrepare(_ vote: Vote, from sender: UInt16, signature: Signature) {
-        guard inWindow(vote.height) else { return drop(.outsideWatermarks) }
+        guard acceptsVotes(at: vote.height) else { return drop(.outsideWatermarks) }
         let outcome = prepares.add(sender: sender, view: vote.view, height: vote.height, digest: vote.blockHash, signature: signature)
         noteVote(outcome, kind: .prepare, vote: vote, sender: sender)
     }
 
     mutating func onCommit(_ vote: Vote, from sender: UInt16, signature: Signature) {
-        guard inWindow(vote.height) else { return drop(.outsideWatermarks) }
+        guard acceptsVotes(at: vote.height) else { return drop(.outsideWatermarks) }
         let outcome = commits.add(sender: sender, view: vote.view, height: vote.height, digest: vote.blockHash, signature: signature)
         noteVote(outcome, kind: .commit, vote: vote, sender: sender)
         guard case .added(let count) = outcome, count >= config.quorum, vote.height > committedHeight else { return }
@@ -95,7 +113,11 @@ extension Replica {
         for height in slots.keys.sorted() where inWindow(height) {
             guard var slot = slots[height] else { continue }
             if !slot.prepareSent {
-                guard canPrepare(height: height, digest: slot.blockHash) else { continue }
+                guard canPrepare(height: height, digest: slot.blockHash), let block = blocks[slot.blockHash] else { continue }
+                let proposedHere = sentMessages[SentKey(kind: .prePrepare, view: view, height: height)] != nil
+                if !proposedHere, !preparedVoteDigests.contains(slot.blockHash) {
+                    output.journalAppends.append(JournalRecord.body(block).encoded)
+                }
                 send(.prepare(Vote(view: view, height: height, blockHash: slot.blockHash)))
                 slot.prepareSent = true
             }
@@ -105,7 +127,8 @@ extension Replica {
                     view: view, height: height, blockHash: slot.blockHash,
                     signatures: prepares.signatureList(view: view, height: height, digest: slot.blockHash))
                 preparedCertificates[height] = certificate
-                output.journalAppends.append(JournalRecord.prepared(certificate, blocks[slot.blockHash]).encoded)
+                // The body went into the journal with this replica's PREPARE (see `JournalRecord.body`).
+                output.journalAppends.append(JournalRecord.prepared(certificate, nil).encoded)
                 send(.commit(Vote(view: view, height: height, blockHash: slot.blockHash)))
                 slot.commitSent = true
             }
@@ -289,8 +312,14 @@ extension Replica {
         }
     }
 
+    /// Answers with the body if held, within the sender's budget per view timeout: each answer is
+    /// a signed block of up to `batchSizeMax` transactions, and a faulty validator must not make
+    /// this replica sign and send them without end.
     mutating func onBlockRequest(_ digest: Digest, from sender: UInt16) {
         guard sender != selfIndex, let block = blocks[digest] else { return }
+        guard bodyAnswers.spend(for: sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) else {
+            return drop(.bufferFull)
+        }
         send(.blockResponse(block), to: .replica(sender))
     }
 

@@ -1,7 +1,7 @@
 import LedgerCore
 import LedgerCrypto
 
-/// State transfer: started only on a valid commit certificate (2f+1 COMMITs this replica
+/// State transfer: started only on a valid commit certificate (a quorum of COMMITs this replica
 /// verified) or f+1 matching CHECKPOINTs above the high watermark. Fetches bounded ranges
 /// of committed blocks with certificates from one peer at a time, checks every certificate
 /// and parent link, and moves to the next peer on a bad answer or a timeout.

@@ -74,7 +74,7 @@ extension Replica {
         return true
     }
 
-    /// A replica waiting for 2f+1 VIEW-CHANGEs repeats its own (messages get lost), and forwards
+    /// A replica waiting for a quorum of VIEW-CHANGEs repeats its own (messages get lost), and forwards
     /// the transactions it holds to everyone: a replica alone in a higher view cannot propose,
     /// and what it accepted must still reach a primary that can.
     mutating func resendViewChange() {

@@ -2,7 +2,7 @@ import LedgerCore
 import LedgerCrypto
 
 /// View change: VIEW-CHANGE carries the stable checkpoint and prepared certificates;
-/// the new primary's NEW-VIEW re-proposes, with the same digests, what 2f+1 of them
+/// the new primary's NEW-VIEW re-proposes, with the same digests, what a quorum of them
 /// prove prepared, and every replica recomputes and checks it.
 extension Replica {
     static let viewChangeLookaheadMax: UInt64 = 64
@@ -28,7 +28,7 @@ extension Replica {
         ownViewChange = change
         viewChangeResendTick = tickCount + timeoutTicks
         viewChangeAttempts += 1
-        // Castro–Liskov: the timer for the next view starts only once 2f+1 VIEW-CHANGEs for
+        // Castro–Liskov: the timer for the next view starts only once a quorum of VIEW-CHANGEs for
         // this one arrived, so a lone replica cannot run ahead of the others.
         timerDeadlineTick = nil
         viewChanges = viewChanges.filter { $0.key >= newView }
@@ -40,7 +40,10 @@ extension Replica {
         let target = change.newView
         if target < view || (target == view && !isViewChanging) {
             // The sender is behind: the current primary resends its NEW-VIEW.
-            if let installedNewView, isPrimary, envelope.sender != selfIndex {
+            // At most once per view timeout per sender: a NEW-VIEW carries q VIEW-CHANGEs with their
+            // certificates, and replayed stale VIEW-CHANGEs must not make this replica send it without end.
+            if let installedNewView, isPrimary, envelope.sender != selfIndex,
+               newViewResends.spend(for: envelope.sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) {
                 output.messages.append(OutboundMessage(destination: .replica(envelope.sender), message: .newView(installedNewView)))
             }
             return drop(.staleView)
@@ -80,7 +83,7 @@ extension Replica {
         return true
     }
 
-    /// The new primary sends NEW-VIEW once it holds 2f+1 VIEW-CHANGEs for its view.
+    /// The new primary sends NEW-VIEW once it holds a quorum of VIEW-CHANGEs for its view.
     mutating func tryNewView() {
         guard isViewChanging, isPrimary, !newViewSent, let changes = viewChanges[view], changes.count >= config.quorum else { return }
         let chosen = changes.keys.sorted().prefix(config.quorum).map { changes[$0]! }
@@ -173,10 +176,12 @@ extension Replica {
         }
     }
 
-    /// Bodies of blocks this replica neither prepared nor committed go with the slots of the
-    /// view they were proposed in (a faulty primary's proposals would otherwise pile up).
+    /// Bodies of blocks this replica neither PREPAREd, committed nor proposed go with the slots
+    /// of the view they were proposed in (a faulty primary's proposals would otherwise pile up).
+    /// A body it PREPAREd stays even without a prepared certificate here: another replica's
+    /// certificate may get it re-proposed, and only its honest signers can hand it out.
     mutating func pruneUnpreparedBodies() {
-        var kept = Set(preparedCertificates.values.map(\.blockHash))
+        var kept = Set(preparedCertificates.values.map(\.blockHash)).union(preparedVoteDigests)
         for certificate in commitCertificates.values { kept.insert(certificate.blockHash) }
         for message in sentMessages.values {
             if case .prePrepare(let sent) = message { kept.insert(sent.block.hash) }

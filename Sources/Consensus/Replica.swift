@@ -53,7 +53,7 @@ public struct Replica: Sendable {
     var checkpointVotes: [UInt64: [UInt16: (checkpoint: Checkpoint, signature: Signature)]] = [:]
     var sentVotes: [SentKey: Digest] = [:]
     var sentMessages: [SentKey: ConsensusMessage] = [:]
-    var mempool = Mempool()
+    var mempool: Mempool
     var viewChanges: [UInt64: [UInt16: SignedEnvelope]] = [:]
     var installedNewView: NewView?
     /// The NEW-VIEW this replica sent as primary of the current view (journaled with it).
@@ -76,8 +76,11 @@ public struct Replica: Sendable {
     var viewChangeResendTick: UInt64 = 0
     var prePrepareResendTick: UInt64 = 0
     var checkpointResendTick: UInt64 = 0
-    /// When this replica last answered each validator's behind CHECKPOINT (one entry per validator).
-    var checkpointAnswerTicks: [UInt16: UInt64] = [:]
+    /// Per validator and view timeout: BLOCK-RESPONSEs, NEW-VIEW re-sends and answers to a behind
+    /// CHECKPOINT this replica gives.
+    var bodyAnswers = AnswerBudget(answersPerPeriod: 32)
+    var newViewResends = AnswerBudget(answersPerPeriod: 1)
+    var checkpointAnswers = AnswerBudget(answersPerPeriod: 1)
     /// This primary's uncommitted proposals at the last resend check.
     var outstandingPrePrepares: Set<Digest> = []
     var journalCompactionPending = false
@@ -89,6 +92,7 @@ public struct Replica: Sendable {
     public init(config: ReplicaConfig) {
         self.config = config
         futureMessages = FutureBuffer(validatorCount: config.count)
+        mempool = Mempool(selfIndex: config.selfIndex, validatorCount: config.count)
         committedHashes = [0: config.genesisParentHash]
         committedTimestamps = [0: config.genesisTimeMillis]
     }
@@ -97,6 +101,11 @@ public struct Replica: Sendable {
     var selfIndex: UInt16 { config.selfIndex }
     var highWatermark: UInt64 { lowWatermark + UInt64(parameters.watermarkWindow) }
     var isPrimary: Bool { config.primary(of: view) == selfIndex }
+    /// How many more of its own clients' transactions this replica takes now: the host offers no
+    /// more than this (and gets back, in `refusedTransactions`, whatever did not fit).
+    public var mempoolRoom: Int { mempool.room(for: selfIndex) }
+    /// Transactions waiting in this replica's mempool, from every origin.
+    public var mempoolCount: Int { mempool.count }
     public var lastCommittedHash: Digest { committedHashes[committedHeight] ?? .zero }
 
     /// Handles one event and returns what the host must do.
@@ -105,7 +114,7 @@ public struct Replica: Sendable {
         switch event {
         case .message(let envelope): receive(envelope)
         case .tick(let now): onTick(nowMillis: now)
-        case .transactions(let transactions): offer(transactions)
+        case .transactions(let transactions): offer(transactions, from: selfIndex)
         case .executed(let result): onExecuted(result)
         case .stateTransferResponse(let response): onStateTransfer(response)
         case .restart(let recovery): restore(from: recovery)
@@ -152,7 +161,7 @@ public struct Replica: Sendable {
         case .checkpoint(let checkpoint): onCheckpoint(checkpoint, from: envelope.sender, signature: envelope.signature)
         case .viewChange(let change): onViewChange(change, envelope: envelope)
         case .newView(let newView): onNewView(newView, envelope: envelope)
-        case .forward(let transactions): offer(transactions, forward: false)
+        case .forward(let transactions): offer(transactions, from: envelope.sender)
         case .blockRequest(let digest): onBlockRequest(digest, from: envelope.sender)
         case .blockResponse(let block): onBlockResponse(block)
         }
@@ -232,6 +241,11 @@ public struct Replica: Sendable {
         case .checkpoint(let c): c.digest
         default: .zero
         }
+    }
+
+    /// Digests of the blocks this replica sent a PREPARE for, above the low watermark.
+    var preparedVoteDigests: [Digest] {
+        sentVotes.compactMap { $0.key.kind == .prepare && $0.key.height > lowWatermark ? $0.value : nil }
     }
 
     func wouldContradict(_ kind: VoteKind, view: UInt64, height: UInt64, digest: Digest) -> Bool {

@@ -66,7 +66,7 @@ public struct ExecutionResult: Hashable, Sendable {
     }
 }
 
-/// A committed block and the 2f+1 COMMIT signatures that prove it.
+/// A committed block and the quorum of COMMIT signatures that prove it.
 public struct CommittedBlock: Hashable, Sendable {
     public let block: Block
     public let certificate: CommitCertificate
@@ -145,10 +145,13 @@ public struct ReplicaOutput: Sendable {
     public var messages: [OutboundMessage] = []
     public var committed: [CommittedBlock] = []
     public var stateTransferRequests: [StateTransferRequest] = []
+    /// Transactions the host offered (`.transactions`) that the replica's mempool had no room
+    /// for: the host keeps them pending and offers them again later.
+    public var refusedTransactions: [Digest] = []
     public init() {}
     public var isEmpty: Bool {
         journalAppends.isEmpty && journalReplacement == nil && messages.isEmpty && committed.isEmpty
-            && stateTransferRequests.isEmpty
+            && stateTransferRequests.isEmpty && refusedTransactions.isEmpty
     }
 }
 
@@ -158,6 +161,28 @@ public enum DropReason: Int, CaseIterable, Sendable {
     case invalidContent, invalidBlock, bufferFull, duplicate, unsolicited, invalidStateTransfer
     /// A transaction that breaks `ReplicaConfig.rules` (a non-member sender, another chain).
     case invalidTransaction
+    /// A transaction its origin's share of the mempool had no room for.
+    case mempoolFull
+
+    /// A stable snake_case name for metrics and logs.
+    public var name: String {
+        switch self {
+        case .unknownSender: "unknown_sender"
+        case .badSignature: "bad_signature"
+        case .wrongChain: "wrong_chain"
+        case .staleView: "stale_view"
+        case .outsideWatermarks: "outside_watermarks"
+        case .notFromPrimary: "not_from_primary"
+        case .invalidContent: "invalid_content"
+        case .invalidBlock: "invalid_block"
+        case .bufferFull: "buffer_full"
+        case .duplicate: "duplicate"
+        case .unsolicited: "unsolicited"
+        case .invalidStateTransfer: "invalid_state_transfer"
+        case .invalidTransaction: "invalid_transaction"
+        case .mempoolFull: "mempool_full"
+        }
+    }
 }
 
 /// Two different votes from one validator for one kind, view and height.

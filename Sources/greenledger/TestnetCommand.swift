@@ -10,6 +10,13 @@ struct TestnetCommand: ParsableCommand {
         subcommands: [Up.self, Status.self, Down.self]
     )
 
+    static let loadAccountsMax = 5_000
+
+    /// load-0000, load-0001, …: the funded participants `testnet up --load-accounts` adds.
+    static func loadAccountNames(_ count: Int) -> [String] {
+        (0..<count).map { "load-" + String(repeating: "0", count: max(0, 4 - String($0).count)) + String($0) }
+    }
+
     struct Options: ParsableArguments {
         @Option(help: "The testnet's directory (genesis, keys, one home per validator).")
         var dir: String = "./testnet"
@@ -40,6 +47,11 @@ struct TestnetCommand: ParsableCommand {
 
         @Option(help: "Seconds to wait for every validator to connect to all its peers.")
         var timeout: Double = 60
+
+        @Option(help: ArgumentHelp(
+            "Extra funded participants for load tests (first run only): members load-0000 … with 10,000,000.00 EUR each and keys in DIR/keys/.",
+            valueName: "count"))
+        var loadAccounts: Int = 0
 
         func run() async throws {
             let layout = TestnetLayout(directory: options.dir)
@@ -77,12 +89,16 @@ struct TestnetCommand: ParsableCommand {
 
         private func create(_ layout: TestnetLayout) throws {
             guard nodes >= 1, nodes <= 64 else { throw CLIError("--nodes must be 1…64") }
+            guard loadAccounts >= 0, loadAccounts <= TestnetCommand.loadAccountsMax else {
+                throw CLIError("--load-accounts must be 0…\(TestnetCommand.loadAccountsMax)")
+            }
             for port in Array(basePort..<(basePort + nodes)) + Array(apiBasePort..<(apiBasePort + nodes)) where !LocalProcess.isPortFree(port) {
                 throw CLIError("port \(port) is in use; choose other --base-port/--api-base-port")
             }
             let plan = try ConsortiumPlan(
                 validators: nodes, chainID: "greenledger-testnet", host: "127.0.0.1", basePort: basePort,
-                members: DemoConsortium.members, balances: DemoConsortium.balances)
+                members: DemoConsortium.members + TestnetCommand.loadAccountNames(loadAccounts).map { "\($0):participant" },
+                balances: DemoConsortium.balances + TestnetCommand.loadAccountNames(loadAccounts).map { "\($0):EUR:1000000000" })
             let created = try plan.write(to: layout.directory)
             for index in 0..<nodes {
                 try NodeConfiguration(

@@ -47,4 +47,38 @@ struct ByzantineValidatorTests {
         #expect((0..<4).allSatisfy { cluster.replicas[$0].view == 0 }, "an honest primary was voted out")
         #expect((0..<4).allSatisfy { cluster.height($0) == 1 })
     }
+
+    @Test("a block only a faulty validator holds a prepared certificate for is still fetched from its honest preparers")
+    func reproposedBodyStaysAvailable() throws {
+        var cluster = Cluster()
+        // Faulty primary 0 proposes B at height 1 and everyone PREPAREs it, but each honest
+        // replica misses one honest PREPARE and 0 sends its own to nobody: only 0 gathers a
+        // prepared certificate.
+        let missing: Set<[UInt16]> = [[2, 1], [3, 2], [1, 3]]
+        cluster.filter = { pending in
+            guard pending.envelope.message.isPrepare else { return !pending.envelope.message.isCommit }
+            if pending.from == 0 { return pending.to == 0 }
+            return !missing.contains([pending.from, pending.to])
+        }
+        cluster.offer([cluster.transaction()], to: 0)
+        let certificate = try #require(cluster.replicas[0].preparedCertificates[1])
+        #expect((1...3).allSatisfy { cluster.replicas[$0].preparedCertificates[1] == nil })
+        // 0's VIEW-CHANGE with that certificate reaches view 1's primary first, so NEW-VIEW
+        // re-proposes B; from then on 0 answers nobody, body requests included.
+        cluster.step(1, .message(cluster.signed(.viewChange(ViewChange(newView: 1, checkpoint: nil, prepared: [certificate])), by: 0)))
+        cluster.filter = { $0.from != 0 && $0.to != 0 }
+        cluster.tick(40)
+        for index in 1...3 {
+            #expect(cluster.height(index) == 1, "replica \(index): \(cluster.replicas[index].stateSummary)")
+            #expect(cluster.stores[index].first?.block.hash == certificate.blockHash)
+        }
+    }
+
+    @Test("replays of one honest message cannot fill that sender's share of the future buffer")
+    func replaysHeldOnce() {
+        var cluster = Cluster()
+        let prepare = cluster.signed(.prepare(Vote(view: 2, height: 1, blockHash: SHA256.hash([9]))), by: 1)
+        for _ in 0..<100 { cluster.step(0, .message(prepare)) }
+        #expect(cluster.replicas[0].futureMessages.envelopes == [prepare])
+    }
 }

@@ -29,11 +29,12 @@ struct JournalAndRestartTests {
     @Test("every message is journaled before it is sent, and the view with it")
     func journalBeforeSend() throws {
         var cluster = Cluster()
-        let output = cluster.replicas[1].step(.message(cluster.signed(
-            .prePrepare(PrePrepare(view: 0, block: block(&cluster, marker: 1))), by: 0)))
+        let proposed = block(&cluster, marker: 1)
+        let output = cluster.replicas[1].step(.message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: proposed)), by: 0)))
         #expect(output.messages.count == 1)
         let records = try output.journalAppends.map { try JournalRecord(canonicalBytes: $0) }
-        #expect(records == output.messages.map { JournalRecord.sent($0.message) })
+        // The body first (so the replica can hand it out after a restart), then the PREPARE.
+        #expect(records == [.body(proposed)] + output.messages.map { JournalRecord.sent($0.message) })
         var replica = cluster.replicas[2]
         for _ in 0..<4 { _ = replica.step(.tick(nowMillis: 0)) }
         _ = replica.step(.transactions([cluster.transaction()]))

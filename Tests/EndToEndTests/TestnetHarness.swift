@@ -64,11 +64,11 @@ final class TestnetHarness {
         return (process.terminationStatus, text)
     }
 
-    func up() throws -> String {
+    func up(_ extraArguments: [String] = []) throws -> String {
         let result = try run([
             "testnet", "up", "--nodes", "\(nodes)", "--dir", directory, "--base-port", "\(basePort)", "--api-base-port", "\(apiBasePort)",
             "--timeout", "90",
-        ], timeoutSeconds: 150)
+        ] + extraArguments, timeoutSeconds: 150)
         guard result.status == 0 else { throw HarnessError("testnet up failed:\n\(result.output)\n\(logTails())") }
         return result.output
     }

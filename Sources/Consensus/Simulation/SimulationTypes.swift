@@ -13,7 +13,7 @@ public struct SimulationOptions: Sendable {
     public var byzantineCount: Int? = nil
     /// Negative control: split the network so twins of f+1 validators can fork it.
     public var forkAttack = false
-    /// Negative control: every replica commits on f+1 instead of 2f+1.
+    /// Negative control: every replica commits on f+1 instead of the quorum.
     public var brokenQuorum = false
     /// nil: the seed decides (1 seed in 16 uses real P-256 keys).
     public var realKeys: Bool? = nil

@@ -11,7 +11,7 @@ public struct ValidatorSignature: Hashable, Sendable {
     }
 }
 
-/// Proof that a block was committed: COMMIT signatures from ≥ 2f+1 distinct genesis
+/// Proof that a block was committed: COMMIT signatures from ≥ q (the quorum) distinct genesis
 /// validators, all for one view, height and block digest. Stored with the block; anyone
 /// with the genesis can check it offline.
 public struct CommitCertificate: Hashable, Sendable {

@@ -17,6 +17,14 @@ public struct MetricsSnapshot: Sendable, Hashable {
     /// ECDSA verifications computed, and checks answered from the verified-signature cache.
     public var signatureChecks: UInt64 = 0
     public var signatureCacheHits: UInt64 = 0
+    /// Consensus inputs the replica dropped, by `DropReason` name.
+    public var consensusDrops: [String: UInt64] = [:]
+    /// Equivocations seen: two different signed votes from one validator for one kind, view and height.
+    public var equivocations: UInt64 = 0
+    /// Transactions of certified blocks that broke the chain's rules (only > f faulty validators certify those).
+    public var certifiedInvalidTransactions: UInt64 = 0
+    /// Transactions the replica had no room for, returned to the mempool and offered again.
+    public var transactionsReturnedToMempool: UInt64 = 0
 
     public init() {}
 }

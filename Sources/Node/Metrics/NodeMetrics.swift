@@ -1,3 +1,4 @@
+import Consensus
 import Prometheus
 import Synchronization
 
@@ -29,6 +30,10 @@ public final class NodeMetrics: Sendable {
     private let signatureChecks: TotalCounter
     private let signatureCacheHits: TotalCounter
     private let blockCommit: DurationHistogram
+    private let consensusDrops: [String: TotalCounter]
+    private let equivocations: TotalCounter
+    private let certifiedInvalidTransactions: TotalCounter
+    private let transactionsReturnedToMempool: TotalCounter
 
     public init(node: String) {
         let registry = PrometheusCollectorRegistry()
@@ -60,6 +65,15 @@ public final class NodeMetrics: Sendable {
             "signature_checks", "ECDSA signature verifications computed (transactions and votes; cache hits not counted).")
         signatureCacheHits = counter(
             "signature_cache_hits", "Signature checks answered from the verified-signature cache without ECDSA.")
+        let dropHelp = "Consensus inputs this node's replica dropped, by reason (bad signatures, stale views, full buffers, rule-breaking transactions, …)."
+        consensusDrops = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { reason in
+            (reason.name, counter("consensus_dropped", dropHelp, [("reason", reason.name)]))
+        })
+        equivocations = counter("equivocations", "Two different signed votes from one validator for one kind, view and height (evidence of a faulty validator).")
+        certifiedInvalidTransactions = counter(
+            "certified_invalid_transactions", "Transactions in certified blocks that break the chain's rules; they failed and changed nothing. Nonzero means more than f validators are faulty.")
+        transactionsReturnedToMempool = counter(
+            "transactions_returned_to_mempool", "Accepted transactions the consensus mempool had no room for yet, kept pending and offered again.")
         blockCommit = registry.makeDurationHistogram(
             descriptor: name("block_commit", "seconds", "Seconds from this node first seeing a block's PRE-PREPARE to the block executed and stored."),
             labels: labels, buckets: NodeMetrics.blockCommitBuckets)
@@ -80,6 +94,10 @@ public final class NodeMetrics: Sendable {
         framesDroppedInbound.advance(to: snapshot.framesDroppedInbound)
         signatureChecks.advance(to: snapshot.signatureChecks)
         signatureCacheHits.advance(to: snapshot.signatureCacheHits)
+        for (reason, counter) in consensusDrops { counter.advance(to: snapshot.consensusDrops[reason] ?? 0) }
+        equivocations.advance(to: snapshot.equivocations)
+        certifiedInvalidTransactions.advance(to: snapshot.certifiedInvalidTransactions)
+        transactionsReturnedToMempool.advance(to: snapshot.transactionsReturnedToMempool)
     }
 
     /// Records one block's time from PRE-PREPARE seen to stored.

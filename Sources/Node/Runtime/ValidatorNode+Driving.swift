@@ -28,9 +28,19 @@ extension ValidatorNode {
 
     func tick() async {
         guard !stopped else { return }
-        let batch = await mempool.nextBatch(maxCount: Int(genesis.consensus.batchSizeMax), maxBytes: 8 * 1_024 * 1_024)
-        if !batch.isEmpty { drive(.transactions(batch)) }
+        await offerPending()
         drive(.tick(nowMillis: UInt64(Date().timeIntervalSince1970 * 1_000)))
+    }
+
+    /// Hands the replica as many pending transactions as its mempool has room for. The mempool
+    /// marks them in flight; any the replica still cannot take come back in
+    /// `refusedTransactions` and are released, so an accepted transaction is never lost between
+    /// the two (it stays pending here until it commits).
+    func offerPending() async {
+        let room = min(Int(genesis.consensus.batchSizeMax), ConsensusLimits.forwardTransactionsMax, replica.mempoolRoom)
+        guard room > 0 else { return }
+        let batch = await mempool.nextBatch(maxCount: room, maxBytes: 8 * 1_024 * 1_024)
+        if !batch.isEmpty { drive(.transactions(batch)) }  // drive ignores events once the node stops
     }
 
     func receive(_ inbound: InboundMessage) {
@@ -65,6 +75,12 @@ extension ValidatorNode {
         persistJournal(output)
         for outbound in output.messages { send(outbound) }
         for committed in output.committed { execute(committed) }
+        if !output.refusedTransactions.isEmpty {
+            counters.transactionsReturnedToMempool += output.refusedTransactions.count
+            let mempool = self.mempool
+            let refused = output.refusedTransactions
+            Task { await mempool.release(refused) }
+        }
         for request in output.stateTransferRequests {
             logger.notice("catching up: asking \(peerName(Int(request.peer))) for blocks \(request.fromHeight)…\(request.toHeight)")
             try? network.send(PeerWire.encodeRequest(from: request.fromHeight, to: request.toHeight), to: Int(request.peer))

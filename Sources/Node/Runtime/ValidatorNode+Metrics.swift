@@ -19,6 +19,10 @@ extension ValidatorNode {
         snapshot.framesDroppedInbound = peers.inboundDrops
         snapshot.signatureChecks = verifier.verificationCount
         snapshot.signatureCacheHits = verifier.hitCount
+        for reason in DropReason.allCases { snapshot.consensusDrops[reason.name] = UInt64(replica.counters.dropped(reason)) }
+        snapshot.equivocations = UInt64(replica.counters.evidenceCount)
+        snapshot.certifiedInvalidTransactions = UInt64(counters.certifiedInvalidTransactions)
+        snapshot.transactionsReturnedToMempool = UInt64(counters.transactionsReturnedToMempool)
         metricsRegistry.update(snapshot)
         return metricsRegistry
     }

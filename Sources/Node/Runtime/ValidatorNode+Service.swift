@@ -8,8 +8,7 @@ extension ValidatorNode: NodeService {
     public func submit(_ transactions: [Transaction]) async -> [AdmissionResult] {
         let results = await mempool.admit(transactions)
         // Offer what is ready now rather than waiting for the next tick.
-        let batch = await mempool.nextBatch(maxCount: Int(genesis.consensus.batchSizeMax), maxBytes: 8 * 1_024 * 1_024)
-        if !batch.isEmpty { drive(.transactions(batch)) }  // drive ignores events once the node stops
+        await offerPending()
         return results
     }
 

@@ -158,4 +158,6 @@ struct NodeCounters: Sendable {
     var stateTransferBlocksServed = 0
     /// Transactions of certified blocks that broke the chain's rules (only > f faulty validators can certify them).
     var certifiedInvalidTransactions = 0
+    /// Transactions the replica had no room for, returned to the mempool to be offered again.
+    var transactionsReturnedToMempool = 0
 }

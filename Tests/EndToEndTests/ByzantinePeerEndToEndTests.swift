@@ -1,0 +1,66 @@
+import Consensus
+import Foundation
+import LedgerCore
+import LedgerCrypto
+import Logging
+import Node
+import PeerNetwork
+import Testing
+
+/// Finding 3 of the consensus review, on real processes: one validly signed transfer from a key
+/// that is no member, FORWARDed by a faulty validator, used to be certified and make every node
+/// exit on every restart. Here the test process is that faulty validator: it holds validator 3's
+/// real key (node-3 is stopped), joins the peer network and FORWARDs such a transfer.
+@Suite("End to end: a faulty validator", .serialized)
+struct ByzantinePeerEndToEndTests {
+    @Test("a non-member transaction forwarded by a validator is refused and counted; the honest nodes keep committing")
+    func forwardedNonMemberTransaction() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        _ = try net.up()
+        let genesis = try net.genesis
+        try net.killHard(3)
+        let key = try SigningKey(pem: String(contentsOfFile: "\(net.directory)/keys/validator-3.pem", encoding: .utf8))
+        let peers = genesis.validators.enumerated().map { index, validator in
+            PeerIdentity(index: index, publicKey: validator.publicKey, host: validator.host, port: Int(validator.port))
+        }
+        let impostor = try PeerNetwork(
+            configuration: PeerNetworkConfiguration(genesisHash: genesis.hash, chainID: genesis.chainID.value, validators: peers, localIndex: 3, nodeKey: key),
+            logger: Logger(label: "test.faulty-validator"))
+        _ = try await impostor.start()
+        try await waitUntil("the faulty validator to be connected to the others", timeoutSeconds: 30) {
+            await impostor.counters().peers.filter(\.isConnected).count == 3
+        }
+
+        let outsider = try SigningKey()
+        let recipient = try net.key("solar-owner").publicKey.address
+        let transfer = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 1, category: .renewableEnergy, purpose: "forged")),
+            signer: outsider)
+        let message = ConsensusMessage.forward([transfer])
+        let signature = try key.sign(digest: message.signingDigest(chainID: genesis.chainID, genesisHash: genesis.hash))
+        // The peer wire: tag 1, then the signed envelope (docs/protocol.md).
+        try impostor.broadcast([1] + SignedEnvelope(sender: 3, message: message, signature: signature).canonicalBytes)
+
+        try await waitUntil("every honest node to count the refused transaction", timeoutSeconds: 30) {
+            for node in 0...2 {
+                guard let text = try? await net.client(node).metricsText(),
+                      text.contains("reason=\"invalid_transaction\"} 1") else { return false }
+            }
+            return true
+        }
+        // The honest three still make a quorum and commit a member's transfer.
+        let bank = try net.key("green-bank")
+        let honest = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
+            signer: bank)
+        let result = try #require(try await net.client(1).submit([honest], waitMillis: 30_000).first)
+        #expect(result.commit?.status == "committed", "\(net.logTails())")
+        for node in 0...2 {
+            #expect(net.pid(node).map { kill($0, 0) == 0 } == true, "node-\(node) is gone")
+            #expect(try await net.client(node).transaction(transfer.id).status == "unknown", "node-\(node) knows the forged transfer")
+        }
+        await impostor.shutdown()
+    }
+}
