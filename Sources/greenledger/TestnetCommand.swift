@@ -114,7 +114,7 @@ struct TestnetCommand: ParsableCommand {
             var lastLine = ""
             while true {
                 var ready = 0
-                var views = Set<UInt64>()
+                var views: [UInt64: Int] = [:]
                 for (index, configuration) in endpoints {
                     guard layout.runningPID(index) != nil else {
                         let tail = (try? String(contentsOfFile: layout.logPath(index), encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
@@ -122,14 +122,26 @@ struct TestnetCommand: ParsableCommand {
                     }
                     let client = NodeClient(host: configuration.apiHost, port: configuration.apiPort, requestTimeoutMillis: 2_000)
                     if let status = try? await client.status() {
-                        views.insert(status.view)
+                        views[status.view, default: 0] += 1
                         if status.peersConnected == status.peersTotal { ready += 1 }
                     }
                 }
-                let line = "  \(ready)/\(endpoints.count) validators connected to all their peers"
+                // Ready when every validator is linked to all its peers and a quorum of them share a
+                // view. A validator left alone in a higher view (it timed out alone before a
+                // restart) follows the others' commits and rejoins at their next view change; it
+                // never moves back, so waiting for identical views could wait forever.
+                let sharedView = views.max { ($0.value, $1.key) < ($1.value, $0.key) }
+                let quorum = (try? Genesis(contentsOfFile: layout.genesisPath))?.validatorSet.quorum ?? endpoints.count
+                let viewText = views.count > 1
+                    ? ", views " + views.keys.sorted().map { "\($0): \(views[$0]!)" }.joined(separator: ", ")
+                    : ""
+                let line = "  \(ready)/\(endpoints.count) validators connected to all their peers\(viewText)"
                 if line != lastLine { print(line); lastLine = line }
-                if ready == endpoints.count, views.count == 1 { return }
+                if ready == endpoints.count, let sharedView, sharedView.value >= quorum { return }
                 guard Date() < deadline else {
+                    if ready == endpoints.count {
+                        throw CLIError("validators are connected but no quorum of them shares a view within \(Int(timeout)) s (\(viewText.dropFirst(2))); see the node logs in \(layout.directory)/node-*/node.log")
+                    }
                     throw CLIError("validators did not all connect within \(Int(timeout)) s; see the node logs in \(layout.directory)/node-*/node.log")
                 }
                 try await Task.sleep(for: .milliseconds(250))

@@ -16,7 +16,8 @@ final class TestnetHarness {
 
     init(nodes: Int = 4) throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        binary = root.appendingPathComponent(".build/debug/greenledger").path
+        // GREENLEDGER_E2E_BINARY runs the same tests against another build (e.g. .build/release/greenledger).
+        binary = ProcessInfo.processInfo.environment["GREENLEDGER_E2E_BINARY"] ?? root.appendingPathComponent(".build/debug/greenledger").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw HarnessError("\(binary) is missing: run `swift build --build-tests` first")
         }
@@ -99,6 +100,22 @@ final class TestnetHarness {
     }
 
     func dataDirectory(_ index: Int) -> String { "\(directory)/node-\(index)/data" }
+
+    /// Starts one stopped validator (`node start`), logging to its node.log; `testnet down`
+    /// stops it through its pid file like the others.
+    func startNode(_ index: Int) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["node", "start", "--home", "\(directory)/node-\(index)"]
+        let log = "\(directory)/node-\(index)/node.log"
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try handle.seekToEnd()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        try "\(process.processIdentifier)\n".write(toFile: "\(directory)/node-\(index)/node.pid", atomically: true, encoding: .utf8)
+    }
 
     func logTails() -> String {
         (0..<nodes).map { index in

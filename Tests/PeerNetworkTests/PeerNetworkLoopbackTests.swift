@@ -120,9 +120,17 @@ import Testing
                 await intruder.shutdown()
                 intruders.append(intruder)
             }
+            let refusals = [
+                "claims validator 4, but genesis lists only 0..<4", "does not prove the key genesis lists for validator 3", "genesis hash mismatch",
+            ]
             for index in 0..<3 {
                 let node = nodes[index]!
                 try await waitUntil("validator \(index) counted the refusals") { await node.network.counters().handshakeFailures >= 3 }
+                // The counter alone can reach 3 on one intruder's retries; wait for each cause's line.
+                try await waitUntil("validator \(index) logged every refusal") {
+                    let log = node.logLines.values
+                    return refusals.allSatisfy { reason in log.contains { $0.contains("refused handshake") && $0.contains(reason) } }
+                }
                 #expect(node.messages.values.isEmpty)
                 #expect(!node.events.values.contains { event in
                     if case .connected(let peer, _) = event { return peer >= 3 }

@@ -92,26 +92,29 @@ struct APIRoutes<Service: NodeService>: Sendable {
 
     /// Waits for every id concurrently, each up to `timeoutMillis`.
     private func waitForCommits(of ids: [Digest], timeoutMillis: UInt64) async throws(APIError) -> [Digest: TransactionBody] {
-        let outcomes = await withTaskGroup(of: (Digest, Result<TransactionStatus, NodeServiceError>).self) { group in
-            for id in ids {
+        // Each child reports its position in `ids`, never the id itself: release builds (Swift
+        // 6.3) returned a zeroed Digest from a child task's (Digest, Result) tuple built in a
+        // typed-throws do/catch, so every waited submission came back without its commit.
+        let outcomes = await withTaskGroup(of: WaitOutcome.self) { group in
+            for (index, id) in ids.enumerated() {
                 group.addTask {
-                    do throws(NodeServiceError) {
-                        return (id, .success(try await service.waitForCommit(of: id, timeoutMillis: timeoutMillis)))
+                    do {
+                        return WaitOutcome(index: index, status: try await service.waitForCommit(of: id, timeoutMillis: timeoutMillis), error: nil)
+                    } catch let error as NodeServiceError {
+                        return WaitOutcome(index: index, status: nil, error: error)
                     } catch {
-                        return (id, .failure(error))
+                        return WaitOutcome(index: index, status: nil, error: .storage(reason: "\(error)"))
                     }
                 }
             }
-            var outcomes: [(Digest, Result<TransactionStatus, NodeServiceError>)] = []
+            var outcomes: [WaitOutcome] = []
             for await outcome in group { outcomes.append(outcome) }
             return outcomes
         }
         var bodies: [Digest: TransactionBody] = [:]
-        for (id, outcome) in outcomes {
-            switch outcome {
-            case .success(let status): bodies[id] = TransactionBody(id: id, status: status)
-            case .failure(let error): throw APIError(error)
-            }
+        for outcome in outcomes {
+            if let error = outcome.error { throw APIError(error) }
+            if let status = outcome.status { bodies[ids[outcome.index]] = TransactionBody(id: ids[outcome.index], status: status) }
         }
         return bodies
     }
@@ -168,4 +171,11 @@ struct APIRoutes<Service: NodeService>: Sendable {
         }
         return JSONResponse.make(AccountBody(address: address, account: account))
     }
+}
+
+/// What one waited transaction came to (see `APIRoutes.waitForCommits`).
+private struct WaitOutcome: Sendable {
+    let index: Int
+    let status: TransactionStatus?
+    let error: NodeServiceError?
 }
