@@ -81,4 +81,21 @@ struct ByzantineValidatorTests {
         for _ in 0..<100 { cluster.step(0, .message(prepare)) }
         #expect(cluster.replicas[0].futureMessages.envelopes == [prepare])
     }
+
+    @Test("bodies of a faulty primary's proposals nobody PREPAREd are dropped at the view change")
+    func unpreparedBodiesPruned() {
+        var cluster = Cluster()
+        // Faulty primary 0 proposes a block honest replicas refuse (a non-member's transaction).
+        let invalid = Block(
+            chainID: Cluster.chainID, height: 1, parentHash: Cluster.genesisHash, timestampMillis: Cluster.genesisTimeMillis + 1,
+            transactions: [cluster.transaction(fromOutsider: true)], stateRoot: Cluster.genesisStateRoot, receiptsRoot: Cluster.genesisReceiptsRoot)
+        cluster.filter = { $0.from != 0 && $0.to != 0 }
+        for target in 1...3 as ClosedRange<UInt16> {
+            cluster.step(target, .message(cluster.signed(.prePrepare(PrePrepare(view: 0, block: invalid)), by: 0)))
+        }
+        #expect((1...3).allSatisfy { cluster.replicas[$0].blocks[invalid.hash] != nil })
+        cluster.tick(20)
+        #expect((1...3).allSatisfy { cluster.replicas[$0].view >= 1 })
+        #expect((1...3).allSatisfy { cluster.replicas[$0].blocks[invalid.hash] == nil }, "the refused body outlived its view")
+    }
 }

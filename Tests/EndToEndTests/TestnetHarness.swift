@@ -108,7 +108,7 @@ final class TestnetHarness {
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["node", "start", "--home", "\(directory)/node-\(index)"]
         let log = "\(directory)/node-\(index)/node.log"
-        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         try handle.seekToEnd()
         process.standardOutput = handle

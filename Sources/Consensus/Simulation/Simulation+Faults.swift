@@ -102,7 +102,7 @@ extension Simulation {
     /// A Byzantine network: a recent message with another sender's index (a forged
     /// signature), or an old one replayed as is.
     func injectForgery() {
-        guard !healed, !recentEnvelopes.isEmpty else { return }
+        guard !healed, !recentEnvelopes.isEmpty, validators.count > 1 else { return }
         queue.push(.inject, at: now + 100 + random.below(400))
         let original = recentEnvelopes[Int(random.below(UInt64(recentEnvelopes.count)))]
         let target = Int(random.below(UInt64(nodes.count)))
