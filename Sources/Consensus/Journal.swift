@@ -90,7 +90,9 @@ extension Replica {
         for key in keys { records.append(.sent(sentMessages[key]!)) }
         if let ownViewChange { records.append(.sent(.viewChange(ownViewChange))) }
         if let installedNewView, isPrimary { records.append(.sent(.newView(installedNewView))) }
-        if let sentNewView, sentNewView.view == view { records.append(.sent(.newView(sentNewView))) }
+        if let sentNewView, sentNewView.view == view, sentNewView != installedNewView || !isPrimary {
+            records.append(.sent(.newView(sentNewView)))
+        }
         if !isViewChanging, let boundReproposals {
             records.append(.installed(view: boundReproposals.view, reproposals: boundReproposals.reproposals.filter { $0.height > lowWatermark }))
         }
