@@ -111,6 +111,9 @@ let package = Package(
                 // and swift-nio-ssl (BoringSSL); the API tests run the real server on loopback instead.
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                // A raw loopback server for the client's transport tests (early close, resets).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -15,12 +15,16 @@ public struct AuditReport: Codable, Sendable {
     /// the node's state is not fetched), nil when it was.
     public var stateNotCompared: String?
     public var failure: AuditFailure?
+    /// Set when the chain could not be read (node unreachable, connection lost, disk error):
+    /// the audit reached no verdict, which says nothing about the chain. `failure` is for
+    /// what the data shows wrong.
+    public var unreadable: AuditFailure?
     public var flows: [FlowLine] = []
     public var credits = CreditSummary()
     public var bonds: [BondLine] = []
     public var elapsedSeconds: Double = 0
 
-    public var passed: Bool { failure == nil }
+    public var passed: Bool { failure == nil && unreadable == nil }
 
     public struct AuditFailure: Codable, Sendable, Equatable {
         /// The first height where something is wrong (0: the data as a whole, e.g. its genesis).

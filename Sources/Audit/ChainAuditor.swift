@@ -49,7 +49,8 @@ public struct ChainAuditor {
         } catch let problem as AuditProblem {
             report.failure = .init(height: problem.height, problem: problem.problem)
         } catch {
-            report.failure = .init(height: report.blocksChecked + report.fromHeight, problem: "cannot read the chain: \(error)")
+            // Not a finding about the chain: the source could not be read.
+            report.unreadable = .init(height: report.blocksChecked + report.fromHeight, problem: "cannot read the chain: \(error)")
         }
         report.elapsedSeconds = Date().timeIntervalSince(started)
         return report

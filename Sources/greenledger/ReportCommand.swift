@@ -42,6 +42,9 @@ struct ReportCommand: AsyncParsableCommand {
             let report = try await target.audit(observer: activity) { line in
                 FileHandle.standardError.write(Data((line + "\n").utf8))
             }
+            if let unreadable = report.unreadable {
+                throw CLIError("no report: could not read the chain from height \(unreadable.height) (\(unreadable.problem)); this is no finding about the chain, try again")
+            }
             guard let failure = report.failure else {
                 guard !activity.overflowed, activity.finalState != nil else {
                     throw CLIError("a flow total exceeds 2^64 − 1 minor units; this chain cannot be reported exactly")

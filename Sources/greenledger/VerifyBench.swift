@@ -65,7 +65,7 @@ struct VerifyBench: AsyncParsableCommand {
         }
 
         let report = await ChainAuditor(genesis: chain.genesis).audit(try LedgerStore.openForAudit(directory: directory))
-        guard report.passed else { throw CLIError("the generated chain failed its audit: \(report.failure!.problem)") }
+        guard report.passed else { throw CLIError("the generated chain failed its audit: \((report.failure ?? report.unreadable)?.problem ?? "")") }
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let key = try SigningKey()
         let digest = SHA256.hash([1, 2, 3])
@@ -79,7 +79,7 @@ struct VerifyBench: AsyncParsableCommand {
         print(String(format: "all-core verify rate on %d cores: %.0f/s; the audit reaches %.0f%% of it", cores, verifyRate, 100 * signaturesPerSecond / verifyRate))
         if online {
             let remote = try await OnlineAuditBench.run(directory: directory, genesis: chain.genesis)
-            guard remote.passed else { throw CLIError("the online audit of the generated chain failed: \(remote.failure!.problem)") }
+            guard remote.passed else { throw CLIError("the online audit of the generated chain failed: \((remote.failure ?? remote.unreadable)?.problem ?? "")") }
             print(String(format: "online audit over loopback HTTP: %llu blocks, %llu transactions in %.2f s (%.0f transactions/s, %.0f blocks/s)",
                          remote.blocksChecked, remote.transactionsChecked, remote.elapsedSeconds,
                          Double(remote.transactionsChecked) / remote.elapsedSeconds, Double(remote.blocksChecked) / remote.elapsedSeconds))

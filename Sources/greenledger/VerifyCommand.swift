@@ -15,7 +15,8 @@ struct VerifyCommand: AsyncParsableCommand {
             ≥ ⌈(n+f+1)/2⌉ distinct validators (2f+1 for n = 3f+1) signing the COMMIT of that view, height and block; and, \
             replaying every transaction from genesis, every recorded state root, receipts root and \
             receipt and (offline) the final state tables. Exits 0 when everything holds, 1 naming \
-            the first bad height otherwise.
+            the first bad height otherwise, and 2 when the chain could not be read (node \
+            unreachable, connection lost): no verdict, nothing found against the chain.
 
             Online (--node), the node's chain is fetched in batches of blocks with their \
             certificates and receipts and checked exactly like the offline audit; it is audited up \
@@ -50,13 +51,20 @@ struct VerifyCommand: AsyncParsableCommand {
         } else {
             print(AuditReportText.render(report))
         }
-        if !report.passed { throw ExitCode(1) }
+        if report.failure != nil { throw ExitCode(1) }
+        if report.unreadable != nil { throw ExitCode(2) }
     }
 }
 
 enum AuditReportText {
     static func render(_ report: AuditReport) -> String {
         var lines: [String] = []
+        if let unreadable = report.unreadable {
+            lines.append("NOT AUDITED from height \(unreadable.height): \(unreadable.problem)")
+            lines.append("this is no finding about the chain: the audit could not read it; run verify again once the source is reachable")
+            lines.append("checked before that: \(report.blocksChecked) blocks, \(report.transactionsChecked) transactions, no fault found")
+            return lines.joined(separator: "\n")
+        }
         if let failure = report.failure {
             lines.append("FAILED at height \(failure.height): \(failure.problem)")
             lines.append("checked before the failure: \(report.blocksChecked) blocks, \(report.transactionsChecked) transactions")

@@ -24,14 +24,32 @@ struct HTTPExchange: Sendable {
     var endpoint: String { "\(host):\(port)" }
 
     /// `headers` are sent after the defaults and replace any default of the same name.
+    ///
+    /// A GET is idempotent, so a connection that fails before a complete answer (refused,
+    /// reset, closed early) is tried again, up to `attemptsMax` times within the deadline:
+    /// a read never fails over one transport glitch. Other methods are sent once; the
+    /// caller decides (a submission may have been accepted).
     func send(
         method: HTTPMethod, path: String, contentType: String? = nil, accept: String = "application/json", body: [UInt8]? = nil,
         headers: HTTPHeaders = HTTPHeaders()
     ) async throws(NodeClientError) -> Reply {
+        let attempts = method == .GET ? Self.attemptsMax : 1
         do {
             return try await withThrowingTaskGroup(of: Reply.self) { group in
                 group.addTask {
-                    try await exchange(method: method, path: path, contentType: contentType, accept: accept, body: body, extraHeaders: headers)
+                    var attempt = 1
+                    while true {
+                        do {
+                            return try await exchange(
+                                method: method, path: path, contentType: contentType, accept: accept, body: body, extraHeaders: headers)
+                        } catch let error as NodeClientError where !Self.isTransportFailure(error) {
+                            throw error
+                        } catch {
+                            guard attempt < attempts, !Task.isCancelled else { throw error }
+                            try await Task.sleep(for: .milliseconds(Self.retryDelayMillis * attempt))
+                            attempt += 1
+                        }
+                    }
                 }
                 group.addTask {
                     try await Task.sleep(for: .milliseconds(timeoutMillis))
@@ -46,6 +64,18 @@ struct HTTPExchange: Sendable {
             throw .connectionFailed(endpoint: endpoint, reason: "\(error)")
         }
     }
+
+    /// How many times a GET is tried before its transport failure is reported.
+    static let attemptsMax = 3
+    static let retryDelayMillis = 100
+
+    /// A connection that ended before a complete answer: worth another try for a GET.
+    static func isTransportFailure(_ error: NodeClientError) -> Bool {
+        if case .malformedResponse(_, let reason) = error { return reason == closedEarly }
+        return false
+    }
+
+    static let closedEarly = "the connection closed before a complete response"
 
     private func exchange(
         method: HTTPMethod, path: String, contentType: String?, accept: String, body: [UInt8]?, extraHeaders: HTTPHeaders
@@ -68,9 +98,16 @@ struct HTTPExchange: Sendable {
         headers.add(contentsOf: extraHeaders)
         let head = HTTPRequestHead(version: .http1_1, method: method, uri: path, headers: headers)
         return try await channel.executeThenClose { inbound, outbound in
-            try await outbound.write(.head(head))
-            if let body, !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-            try await outbound.write(.end(nil))
+            // The whole request goes out in one write. A server answers (and, with
+            // `Connection: close`, closes) as soon as it has a complete request — for a GET
+            // that is the head alone — so a separate later write of `.end` could meet a closed
+            // channel although the answer is already on its way. A failed write is therefore
+            // not the end: the answer, if any, is read first.
+            var parts: [HTTPClientRequestPart] = [.head(head)]
+            if let body, !body.isEmpty { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+            parts.append(.end(nil))
+            var writeFailure: (any Error)?
+            do { try await outbound.write(contentsOf: parts) } catch { writeFailure = error }
             var responseHead: HTTPResponseHead?
             var collected = ByteBuffer()
             for try await part in inbound {
@@ -89,7 +126,8 @@ struct HTTPExchange: Sendable {
                         headers: responseHead.headers, body: Array(collected.readableBytesView))
                 }
             }
-            throw NodeClientError.malformedResponse(endpoint: endpoint, reason: "the connection closed before a complete response")
+            if let writeFailure { throw writeFailure }
+            throw NodeClientError.malformedResponse(endpoint: endpoint, reason: Self.closedEarly)
         }
     }
 }

@@ -93,6 +93,34 @@ struct OnlineAuditTests {
         #expect(report.failure?.problem == "the stored receipts differ from the replayed receipts")
     }
 
+    @Test("a chain that cannot be read gives no verdict: not a failure at the height where reading stopped")
+    func unreadableChainIsNoFinding() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let chain = try makeChain(blocks: 12, directory: directory)
+        let service = try ChainServingNodeService(chain)
+        let server = APIServer(service: service, configuration: loopbackConfiguration(), logger: quietAPILogger())
+        var report: AuditReport?
+        try await withRunningServer(server) { api in
+            let client = NodeClient(host: "127.0.0.1", port: api.port)
+            let status = try await client.status()
+            // The first batch arrives; then the node is gone.
+            let source = RemoteAuditSource(genesisHash: Digest(hex: status.genesisHash), height: status.height, batchBlocks: 5) { from, count in
+                guard from == 1 else { throw NodeClientError.connectionFailed(endpoint: "127.0.0.1:\(api.port)", reason: "connection reset") }
+                return try await client.chainExport(from: from, count: count)
+            }
+            var options = ChainAuditor.Options()
+            options.batchBlocks = 5
+            report = await ChainAuditor(genesis: chain.genesis).audit(source, options: options)
+        }
+        let result = try #require(report)
+        #expect(result.failure == nil, "a transport error is no finding about the chain")
+        #expect(result.unreadable?.height == 6)
+        #expect(result.unreadable?.problem.contains("connection reset") == true)
+        #expect(!result.passed)
+        #expect(result.blocksChecked == 5)
+    }
+
     @Test("a node of another genesis is refused before any block, naming both hashes")
     func anotherGenesis() async throws {
         let directory = try temporaryDirectory()
