@@ -17,13 +17,15 @@ struct Mempool: Sendable {
     static let peerCapacityMin = 1_000
 
     let selfIndex: UInt16
+    let ownCapacity: Int
     let peerCapacityMax: Int
     private(set) var ordered: [Transaction] = []
     private var origins: [Digest: UInt16] = [:]
     private var countByOrigin: [UInt16: Int] = [:]
 
-    init(selfIndex: UInt16 = 0, validatorCount: Int = 1) {
+    init(selfIndex: UInt16 = 0, validatorCount: Int = 1, ownCapacity: Int = Mempool.ownCapacityMax) {
         self.selfIndex = selfIndex
+        self.ownCapacity = ownCapacity
         peerCapacityMax = min(Mempool.ownCapacityMax, max(Mempool.peerCapacityMin, Mempool.peersCapacityMax / max(1, validatorCount - 1)))
     }
 
@@ -31,7 +33,7 @@ struct Mempool: Sendable {
     var count: Int { ordered.count }
     func contains(_ id: Digest) -> Bool { origins[id] != nil }
 
-    func capacity(for origin: UInt16) -> Int { origin == selfIndex ? Mempool.ownCapacityMax : peerCapacityMax }
+    func capacity(for origin: UInt16) -> Int { origin == selfIndex ? ownCapacity : peerCapacityMax }
 
     /// How many more transactions from `origin` fit.
     func room(for origin: UInt16) -> Int { max(0, capacity(for: origin) - countByOrigin[origin, default: 0]) }

@@ -92,7 +92,7 @@ public struct Replica: Sendable {
     public init(config: ReplicaConfig) {
         self.config = config
         futureMessages = FutureBuffer(validatorCount: config.count)
-        mempool = Mempool(selfIndex: config.selfIndex, validatorCount: config.count)
+        mempool = Mempool(selfIndex: config.selfIndex, validatorCount: config.count, ownCapacity: config.mempoolOwnCapacity)
         committedHashes = [0: config.genesisParentHash]
         committedTimestamps = [0: config.genesisTimeMillis]
     }

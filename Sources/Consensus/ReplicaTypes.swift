@@ -25,11 +25,16 @@ public struct ReplicaConfig: Sendable {
     /// `Replica.sealsReceipts`). On in every node and in the simulator; scenario tests that
     /// count exact heights turn it off.
     public let sealsReceipts: Bool
+    /// The most of its own host's transactions the replica holds at once (the node's admission
+    /// bound, 20,000). Beyond it the host gets them back (`ReplicaOutput.refusedTransactions`);
+    /// the simulator sets a small one so that refusals happen.
+    public let mempoolOwnCapacity: Int
 
     public init(
         chainID: Identifier, genesisHash: Digest, genesisTimeMillis: UInt64, validators: ValidatorSet,
         parameters: ConsensusParameters, selfIndex: UInt16, genesisStateRoot: Digest, genesisReceiptsRoot: Digest,
-        verifier: any SignatureVerifier, rules: TransactionRules, quorumOverrideForTesting: Int? = nil, sealsReceipts: Bool = true
+        verifier: any SignatureVerifier, rules: TransactionRules, quorumOverrideForTesting: Int? = nil, sealsReceipts: Bool = true,
+        mempoolOwnCapacity: Int = 20_000
     ) {
         precondition(Int(selfIndex) < validators.count, "the replica's own index is a genesis validator")
         self.chainID = chainID
@@ -43,6 +48,7 @@ public struct ReplicaConfig: Sendable {
         self.verifier = verifier
         self.rules = rules
         self.quorumOverrideForTesting = quorumOverrideForTesting
+        self.mempoolOwnCapacity = max(1, mempoolOwnCapacity)
         self.sealsReceipts = sealsReceipts
     }
 

@@ -17,6 +17,8 @@ struct Sim: ParsableCommand {
     @Option(help: "Blocks every honest replica must commit.") var blocks: UInt64 = 30
     @Flag(help: "Negative control: f+1 Byzantine twins split the network.") var forkAttack = false
     @Flag(help: "Negative control: replicas commit on f+1.") var brokenQuorum = false
+    @Flag(help: "Stop at the first failing seed.") var stopOnFailure = false
+    @Flag(help: "Skip the fault-coverage check of runs of 50 seeds or more.") var noCoverageCheck = false
 
     func validate() throws {
         guard (1...10).contains(replicas) else { throw ValidationError("--replicas must be 1…10") }
@@ -38,40 +40,31 @@ struct Sim: ParsableCommand {
             let result = Simulation(options: options(seed)).run()
             if trace { for line in result.traceLines { print(line) } }
             print("seed \(seed): \(result.passed ? "ok" : "FAILED") blocks=\(result.blocksCommitted) viewChanges=\(result.viewChanges) nested=\(result.nestedViewChanges) stateTransfers=\(result.stateTransfers) restarts=\(result.restarts) equivocations=\(result.equivocations)")
+            print("  \(Totals(result).faultLine)")
             for violation in result.violations { print("  \(violation)") }
             print("trace hash \(result.traceHash.hex)")
             if !result.passed { throw ExitCode(1) }
             return
         }
         var failed = 0
-        var blocksTotal: UInt64 = 0
-        var viewChanges = 0, nested = 0, transfers = 0, restarts = 0, restartsInViewChange = 0, equivocations = 0, violations = 0
+        var totals = Totals()
         for seed in firstSeed..<(firstSeed + UInt64(seeds)) {
             let result = Simulation(options: options(seed)).run()
-            blocksTotal += result.blocksCommitted
-            viewChanges += result.viewChanges
-            nested += result.nestedViewChanges
-            transfers += result.stateTransfers
-            restarts += result.restarts
-            restartsInViewChange += result.restartsDuringViewChange
-            equivocations += result.equivocations
-            violations += result.violations.count
+            totals.add(result)
             if !result.passed {
                 failed += 1
                 print("seed \(seed) FAILED: \(result.violations[0])")
+                if stopOnFailure { break }
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        print("seeds=\(seeds) replicas=\(replicas) first=\(firstSeed) failed=\(failed) blocksCommitted=\(blocksTotal) viewChanges=\(viewChanges) nestedViewChanges=\(nested) stateTransfers=\(transfers) restarts=\(restarts) restartsDuringViewChange=\(restartsInViewChange) equivocations=\(equivocations) violations=\(violations) wallTime=\(String(format: "%.1f", seconds))s")
+        print("seeds=\(seeds) replicas=\(replicas) first=\(firstSeed) failed=\(failed) blocksCommitted=\(totals.blocks) viewChanges=\(totals.viewChanges) nestedViewChanges=\(totals.nested) stateTransfers=\(totals.transfers) restarts=\(totals.restarts) restartsDuringViewChange=\(totals.restartsInViewChange) equivocations=\(totals.equivocations) violations=\(totals.violations) wallTime=\(String(format: "%.1f", seconds))s")
+        print(totals.faultLine)
         if failed > 0 { throw ExitCode(1) }
         // A CI-sized run must show that the faults really happened, not just that nothing broke.
-        // Below 4 validators no fault is tolerated: no crash, no Byzantine twin is injected.
-        if seeds >= 50, !forkAttack, !brokenQuorum {
-            // A single validator has nobody to change views with or catch up from.
-            var expected: [(String, Int)] = []
-            if replicas >= 2 { expected += [("view changes", viewChanges), ("state transfers", transfers), ("nested view changes", nested)] }
-            if replicas >= 4 { expected += [("restarts during a view change", restartsInViewChange), ("Twins equivocations", equivocations)] }
-            let missing = expected.filter { $0.1 == 0 }.map(\.0)
+        // Below 4 validators no fault is tolerated: no crash, no Byzantine validator is injected.
+        if seeds >= 50, !forkAttack, !brokenQuorum, !noCoverageCheck {
+            let missing = totals.missing(replicas: replicas)
             if !missing.isEmpty {
                 print("fault coverage FAILED: no \(missing.joined(separator: ", "))")
                 throw ExitCode(1)
@@ -79,6 +72,73 @@ struct Sim: ParsableCommand {
             print("fault coverage ok")
         }
     }
+}
+
+/// What a run of seeds exercised, summed.
+struct Totals {
+    var blocks: UInt64 = 0
+    var viewChanges = 0, nested = 0, transfers = 0, restarts = 0, restartsInViewChange = 0, equivocations = 0, violations = 0
+    var strategies: [String: Int] = [:]
+    var crashPoints: [String: Int] = [:]
+    var rollingRestarts = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
+    var realExecutionSeeds = 0, failedReceipts = 0, clockBeyondBoundSeeds = 0
+    var futureBufferPerSenderMax = 0, mempoolMax = 0
+
+    init() {}
+
+    init(_ result: SimulationResult) { add(result) }
+
+    mutating func add(_ result: SimulationResult) {
+        blocks += result.blocksCommitted
+        viewChanges += result.viewChanges
+        nested += result.nestedViewChanges
+        transfers += result.stateTransfers
+        restarts += result.restarts
+        restartsInViewChange += result.restartsDuringViewChange
+        equivocations += result.equivocations
+        violations += result.violations.count
+        strategies.merge(result.strategyActions, uniquingKeysWith: +)
+        crashPoints.merge(result.crashPoints, uniquingKeysWith: +)
+        rollingRestarts += result.rollingRestarts
+        longFaultPhases += result.longFaultPhase ? 1 : 0
+        lostByKind += result.lostByKind
+        refused += result.refusedTransactions
+        lostInCrashes += result.lostInCrashes
+        realExecutionSeeds += result.realExecution ? 1 : 0
+        failedReceipts += result.failedReceipts
+        clockBeyondBoundSeeds += result.clockBeyondBound ? 1 : 0
+        futureBufferPerSenderMax = max(futureBufferPerSenderMax, result.futureBufferPerSenderMax)
+        mempoolMax = max(mempoolMax, result.mempoolMax)
+    }
+
+    var faultLine: String {
+        let strategyText = ByzantineStrategy.allCases.map { "\($0.rawValue)=\(strategies[$0.rawValue, default: 0])" }.joined(separator: " ")
+        let crashText = (CrashPointName.all).map { "\($0)=\(crashPoints[$0, default: 0])" }.joined(separator: " ")
+        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) futureBufferPerSenderMax=\(futureBufferPerSenderMax) mempoolMax=\(mempoolMax)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds)"
+    }
+
+    /// The fault classes a CI-sized run at `replicas` validators must have exercised.
+    func missing(replicas: Int) -> [String] {
+        var expected: [(String, Int)] = []
+        // A single validator has nobody to change views with or catch up from.
+        if replicas >= 2 {
+            expected += [("view changes", viewChanges), ("state transfers", transfers), ("nested view changes", nested),
+                         ("correlated loss by kind", lostByKind), ("long fault phases", longFaultPhases),
+                         ("transactions given back to the host", refused), ("seeds on the real state machine", realExecutionSeeds),
+                         ("failed receipts from the real state machine", failedReceipts)]
+        }
+        if replicas >= 4 {
+            expected += [("restarts during a view change", restartsInViewChange), ("Twins equivocations", equivocations),
+                         ("rolling restarts", rollingRestarts), ("clocks beyond the skew bound", clockBeyondBoundSeeds)]
+            expected += CrashPointName.all.map { ("crashes at \($0)", crashPoints[$0, default: 0]) }
+            expected += ByzantineStrategy.allCases.map { ("Byzantine \($0.rawValue)", strategies[$0.rawValue, default: 0]) }
+        }
+        return expected.filter { $0.1 == 0 }.map(\.0)
+    }
+}
+
+enum CrashPointName {
+    static let all = ["now", "journal-lost", "some-sends-left", "before-store", "rolling"]
 }
 
 Sim.main()

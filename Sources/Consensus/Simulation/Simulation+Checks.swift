@@ -39,6 +39,37 @@ extension Simulation {
         }
     }
 
+    /// An honest primary proposes only transactions that keep the application's rules and
+    /// carry a valid signature, whatever faulty peers forwarded to it.
+    func checkProposal(_ message: ConsensusMessage, node: Int) {
+        guard case .prePrepare(let proposal) = message else { return }
+        for transaction in proposal.block.transactions {
+            if let broken = rules.violation(transaction) {
+                violation("validity: honest n\(node) proposed at height \(proposal.height) a transaction that breaks the rules (\(broken))")
+            } else if (try? transaction.verifySignature(using: verifier)) == nil {
+                violation("validity: honest n\(node) proposed at height \(proposal.height) a badly signed transaction")
+            }
+        }
+    }
+
+    /// Every tick: no sender holds more than its share of an honest replica's future buffer,
+    /// and no honest mempool is above its bound. Records the maxima.
+    func checkBounds() {
+        let share = FutureBuffer.perSenderCountMax(validatorCount: validators.count)
+        for node in honestNodes where nodes[node].up {
+            let replica = nodes[node].replica
+            var perSender: [UInt16: Int] = [:]
+            for entry in replica.futureMessages.entries { perSender[entry.envelope.sender, default: 0] += 1 }
+            if let (sender, held) = perSender.max(by: { $0.value < $1.value }) {
+                result.futureBufferPerSenderMax = max(result.futureBufferPerSenderMax, held)
+                if held > share {
+                    violation("bound: n\(node)'s future buffer holds \(held) messages from validator \(sender), above its share \(share)")
+                }
+            }
+            result.mempoolMax = max(result.mempoolMax, replica.mempool.count)
+        }
+    }
+
     func certificateError(_ certificate: CommitCertificate) -> String? {
         do {
             try certificate.verify(chainID: chainID, genesisHash: genesisHash, validators: validators, verifier: verifier)
@@ -60,6 +91,33 @@ extension Simulation {
         guard honestVotes[record] == nil else { return nil }
         honestVotes[record] = digest
         return record
+    }
+
+    /// Once every honest replica reached its targets the network is healthy: an honest primary
+    /// is never voted out then, so over the observation window the view may pass at most the
+    /// f views of faulty primaries (and the one it leaves).
+    func checkViewsSettled() {
+        let view = honestNodes.map { nodes[$0].replica.view }.max() ?? 0
+        let allowed = UInt64(faultsTolerated + 1 + (skewedBeyondBound == nil ? 0 : 1))
+        if view > viewAtStable + allowed {
+            violation("liveness: the view kept growing in a healthy network: \(viewAtStable) → \(view) in \(Simulation.observationMillis) ms")
+        }
+    }
+
+    /// Whatever an honest replica accepted from its host is committed or still waiting in its
+    /// mempool: never dropped without a word (a crash excepted, where memory is lost).
+    func checkNothingLost() {
+        var committed = Set<Digest>()
+        for node in honestNodes { for entry in nodes[node].store { for transaction in entry.block.transactions { committed.insert(transaction.id) } } }
+        var lost = 0
+        var example: (Digest, Int)?
+        for (id, node) in acceptedBy where !committed.contains(id) && !nodes[node].replica.mempool.contains(id) {
+            lost += 1
+            if example == nil || (id.hex, node) < (example!.0.hex, example!.1) { example = (id, node) }
+        }
+        if lost > 0, let (id, node) = example {
+            violation("lost: \(lost) transactions accepted by honest replicas are neither committed nor in their mempools (e.g. \(id.shortHex) at n\(node))")
+        }
     }
 
     func reportLiveness() {

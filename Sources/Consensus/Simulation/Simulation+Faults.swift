@@ -44,32 +44,128 @@ extension Simulation {
         queue.push(.partition, at: now + 1_000 + random.below(3_000))
     }
 
-    /// Crashes an honest node (preferring one mid view change). Half the time the crash
-    /// lands inside the last step: its journal writes never became durable and, because
-    /// the host sends only after the journal is durable, its messages never left.
+    /// Crashes an honest node (preferring one mid view change, or the primary) at a crash
+    /// point drawn by the seed: at once, or armed to land in the node's next step that
+    /// journaled or committed — where a crash can hurt (`CrashPoint`).
     func crashSomeone() {
         guard !healed else { return }
         queue.push(.crash, at: now + 800 + random.below(3_000))
-        let down = honestNodes.filter { !nodes[$0].up }.count
-        guard down < faultsTolerated else { return }
-        let candidates = honestNodes.filter { nodes[$0].up }
-        guard !candidates.isEmpty else { return }
+        let candidates = honestNodes.filter { nodes[$0].up && nodes[$0].armedCrash == nil }
+        guard downOrArmed < faultsTolerated, !candidates.isEmpty else { return }
         let changing = candidates.filter { nodes[$0].replica.isViewChanging }
-        let pool = !changing.isEmpty && random.below(2) == 0 ? changing : candidates
-        let node = pool[Int(random.below(UInt64(pool.count)))]
-        // Only a step none of whose messages has arrived anywhere can be undone.
-        let unsent = nodes[node].lastStepMessageIDs.allSatisfy { inFlight.contains($0) }
-        let interrupted = unsent && random.below(2) == 0
-        if interrupted {
-            nodes[node].journal = nodes[node].journalBeforeStep
-            for id in nodes[node].lastStepMessageIDs { cancelled.insert(id) }
-            for key in nodes[node].lastStepVotes { honestVotes[key] = nil }
+        let primaries = candidates.filter { nodes[$0].replica.isPrimary }
+        let pool: [Int]
+        switch random.below(4) {
+        case 0 where !changing.isEmpty: pool = changing
+        case 1 where !primaries.isEmpty: pool = primaries
+        default: pool = candidates
         }
+        let node = pool[Int(random.below(UInt64(pool.count)))]
+        let point = CrashPoint.allCases[Int(random.below(UInt64(CrashPoint.allCases.count)))]
+        if point == .now {
+            crash(node, at: .now)
+        } else {
+            nodes[node].armedCrash = point
+            trace.line("t=\(now) n\(node) armed to crash \(point.rawValue)", keep: options.trace)
+        }
+    }
+
+    /// Honest nodes down, or about to be: at most f at a time.
+    var downOrArmed: Int { honestNodes.filter { !nodes[$0].up || nodes[$0].armedCrash != nil }.count }
+
+    /// Whether the step just carried out is one `point` lands in.
+    func landsHere(_ point: CrashPoint, node: Int) -> Bool {
+        guard !healed else {
+            nodes[node].armedCrash = nil
+            return false
+        }
+        switch point {
+        case .now: return true
+        case .journalLost, .someSendsLeft: return nodes[node].journaledThisStep
+        case .beforeStore: return nodes[node].store.count > nodes[node].storeCountBeforeStep
+        }
+    }
+
+    /// Crashes `node` at `point` of the step it just carried out (the host's order is: journal
+    /// durable, then messages sent, then committed blocks stored and executed).
+    func crash(_ node: Int, at point: CrashPoint) {
+        nodes[node].armedCrash = nil
+        var detail = ""
+        switch point {
+        case .now:
+            break
+        case .journalLost:
+            // The journal write of the step never became durable. The host sends a step's
+            // messages only once its journal records are durable, so none of them left.
+            let messagesLeft = false
+            nodes[node].journal = nodes[node].journalBeforeStep
+            if !messagesLeft {
+                for id in nodes[node].lastStepMessageIDs { cancelled.insert(id) }
+                for key in nodes[node].lastStepVotes { honestVotes[key] = nil }
+            }
+            detail = " (journal of the last step lost, \(nodes[node].lastStepMessageIDs.count) messages unsent)"
+        case .someSendsLeft:
+            // The journal is durable; the crash came while the messages were going out.
+            let pending = nodes[node].lastStepMessageIDs.filter { inFlight.contains($0) }
+            let unsent = pending.filter { _ in random.below(2) == 0 }
+            for id in unsent { cancelled.insert(id) }
+            detail = " (\(unsent.count) of \(nodes[node].lastStepMessageIDs.count) messages unsent)"
+        case .beforeStore:
+            // Journal and messages out; the committed blocks were not stored (or executed).
+            let kept = nodes[node].storeCountBeforeStep
+            let lost = nodes[node].store.count - kept
+            nodes[node].store.removeLast(lost)
+            nodes[node].executions.removeLast(min(lost, nodes[node].executions.count))
+            detail = " (\(lost) committed blocks not stored)"
+        }
+        result.crashPoints[point.rawValue, default: 0] += 1
+        goDown(node)
+        trace.line("t=\(now) crash n\(node) \(point.rawValue)\(detail)", keep: options.trace)
+        queue.push(.restart(node: node), at: now + 300 + random.below(2_700))
+    }
+
+    /// The node stops: its replica's memory, and its host's queue, are gone.
+    func goDown(_ node: Int) {
         nodes[node].crashedInViewChange = nodes[node].replica.isViewChanging
         accumulate(node)
         nodes[node].up = false
-        trace.line("t=\(now) crash n\(node)\(interrupted ? " (last step lost)" : "")", keep: options.trace)
-        queue.push(.restart(node: node), at: now + 300 + random.below(2_700))
+        hostQueues[node] = []
+        let held = acceptedBy.filter { $0.value == node }.map(\.key)
+        for id in held { acceptedBy[id] = nil }
+        result.lostInCrashes += held.count
+    }
+
+    /// Starts or ends a correlated loss: every message of one kind between nodes is lost for
+    /// a while (all CHECKPOINTs of a window, all COMMITs of a view, ...).
+    func changeLossByKind(_ kind: String?) {
+        if kind == "COMMIT-END" {
+            lostKind = nil
+            trace.line("t=\(now) COMMITs flow again", keep: options.trace)
+            return
+        }
+        guard !healed else {
+            lostKind = nil
+            return
+        }
+        if lostKind != nil, !result.longFaultPhase || now >= 45_000 {
+            lostKind = nil
+            trace.line("t=\(now) loss by kind ends", keep: options.trace)
+            queue.push(.lossByKind(nil), at: now + 1_000 + random.below(4_000))
+            return
+        }
+        guard lostKind == nil else {
+            queue.push(.lossByKind(nil), at: now + 1_000 + random.below(4_000))
+            return
+        }
+        let kinds = ["CHECKPOINT", "COMMIT", "PREPARE", "PRE-PREPARE", "VIEW-CHANGE", "NEW-VIEW", "BLOCK-RESPONSE"]
+        lostKind = kinds[Int(random.below(UInt64(kinds.count)))]
+        // Half the time one honest node still hears that kind (it alone commits, say, while
+        // the others only prepare): the states a view change must carry over exactly.
+        lostKindSpared = nil
+        let honest = honestNodes
+        if random.below(2) == 0, !honest.isEmpty { lostKindSpared = honest[Int(random.below(UInt64(honest.count)))] }
+        trace.line("t=\(now) every \(lostKind!) lost\(lostKindSpared.map { " except to n\($0)" } ?? "")", keep: options.trace)
+        queue.push(.lossByKind(nil), at: now + 1_000 + random.below(5_000))
     }
 
     func restart(_ node: Int) {
@@ -78,6 +174,7 @@ extension Simulation {
         let window = Int(parameters.watermarkWindow) + Int(parameters.stateRootLag) + 1
         nodes[node].replica = Replica(config: config(for: validator))
         nodes[node].up = true
+        rebuildLedger(node)
         result.restarts += 1
         if nodes[node].crashedInViewChange { result.restartsDuringViewChange += 1 }
         trace.line("t=\(now) restart n\(node) at height \(nodes[node].store.count)", keep: options.trace)
@@ -94,6 +191,8 @@ extension Simulation {
     func heal() {
         healed = true
         partition = nil
+        lostKind = nil
+        for node in nodes.indices { nodes[node].armedCrash = nil }
         trace.line("t=\(now) faults stop", keep: options.trace)
         for node in nodes.indices where !nodes[node].up { restart(node) }
         for node in honestNodes { heightsAtHeal[node] = UInt64(nodes[node].store.count) }

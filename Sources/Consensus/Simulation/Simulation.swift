@@ -15,6 +15,8 @@ public final class Simulation {
         case partition
         case heal
         case inject
+        case rollingStep(node: Int, downMillis: UInt64, last: Bool)
+        case lossByKind(String?)
     }
 
     struct Node {
@@ -28,11 +30,21 @@ public final class Simulation {
         var journalBeforeStep: [[UInt8]] = []
         var lastStepMessageIDs: [UInt64] = []
         var lastStepVotes: [VoteRecordKey] = []
+        var journaledThisStep = false
+        var storeCountBeforeStep = 0
+        /// A crash point waiting for the step it lands in.
+        var armedCrash: CrashPoint?
         var store: [CommittedBlock] = []
         var executions: [ExecutionResult] = []
+        /// The real state machine, when the run executes for real (rebuilt from `store` on restart).
+        var ledger: LedgerState?
         var clockSkewMillis: UInt64 = 0
+        /// How fast this node's clock runs ahead, in ms per simulated second.
+        var clockDriftPerSecond: UInt64 = 0
         var counted = ReplicaCounters()
         var crashedInViewChange = false
+        /// What this node does beyond running honest code (Byzantine nodes only).
+        var strategies: Set<ByzantineStrategy> = []
         var isHonest: Bool { twinSide == nil }
     }
 
@@ -44,16 +56,30 @@ public final class Simulation {
     static let eventsMax = 3_000_000
     static let violationsMax = 20
     static let recentEnvelopesMax = 64
+    /// Small, so that replicas refuse their hosts' transactions and give them back.
+    static let mempoolOwnCapacity = 24
+    /// How long the run goes on once every honest replica reached its targets: the view
+    /// number must stop growing and nothing accepted may be lost.
+    static let observationMillis: UInt64 = 3_000
 
     let options: SimulationOptions
     var random: SplitMix64
     let chainID: Identifier = "sim-chain"
     let genesisHash: Digest
+    let genesis: Genesis
+    /// Blocks run through `LedgerState` (true) or the hash-chain stand-in.
+    let realExecution: Bool
+    let genesisStateRoot: Digest
+    let genesisReceiptsRoot: Digest
     let genesisTimeMillis: UInt64 = 1_700_000_000_000
     let parameters: ConsensusParameters
     let validators: ValidatorSet
     let signers: [any DigestSigner]
     let clients: [any DigestSigner]
+    /// A key with valid signatures that is not a member: what a faulty validator forwards.
+    let outsider: any DigestSigner
+    /// The application's rules: chain id and membership (the clients).
+    let rules: TransactionRules
     let verifier: any SignatureVerifier
     let realKeys: Bool
     var nodes: [Node] = []
@@ -75,9 +101,38 @@ public final class Simulation {
     var canonicalChain: [UInt64: Digest] = [:]
     var honestVotes: [VoteRecordKey: Digest] = [:]
     var healed = false
+    /// The honest node whose clock runs beyond the skew bound, if any (a fault: it counts
+    /// against f with the Byzantine validators).
+    var skewedBeyondBound: Int?
+    /// Rolling restarts the seed still has to start, and whether one is under way.
+    var rollingRestartsLeft = 0
+    var hazardRestartsLeft = 0
+    var rollingUnderWay = false
+    /// Every message of this kind takes `delayedKindMillis` longer while set.
+    var delayedKind: String?
+    var delayedKindMillis: UInt64 = 0
+    /// The host's own queue per node (what its replica has not taken yet), and the node whose
+    /// replica accepted each transaction (honest nodes; cleared when that node crashes).
+    var hostQueues: [[Transaction]] = []
+    var acceptedBy: [Digest: Int] = [:]
+    /// Every transaction a host handed to its replica, so a refusal can give it back.
+    var handedOver: [Digest: (transaction: Transaction, node: Int)] = [:]
+    /// When every honest replica reached its targets, and the highest honest view then.
+    var stableAt: UInt64?
+    var viewAtStable: UInt64 = 0
+    /// Every message of this kind is lost while set (correlated loss).
+    var lostKind: String?
+    /// The one node that still receives the lost kind, if any.
+    var lostKindSpared: Int?
+    /// The fault phase: long (60 s, with a 45 s loss of every COMMIT) for one seed in 8.
+    var faultPhaseMillis: UInt64 = 0
     var heightsAtHeal: [Int: UInt64] = [:]
     var finished = false
     var trace = TraceHasher()
+    /// Every block body seen in a proposal, a block response or a commit, by digest.
+    var knownBodies: [Digest: Block] = [:]
+    /// Blocks Byzantine nodes made up and serve on request.
+    var forgedBodies: [Digest: Block] = [:]
 
     struct VoteRecordKey: Hashable {
         let validator: UInt16
@@ -95,23 +150,76 @@ public final class Simulation {
         if realKeys {
             signers = (0..<count).map { _ in try! SigningKey() }
             clients = (0..<3).map { _ in try! SigningKey() }
+            outsider = try! SigningKey()
             verifier = P256Verifier()
         } else {
             let simulated = (0..<count).map { SimulatedSigner(label: "validator-\($0)") }
             let simulatedClients = (0..<3).map { SimulatedSigner(label: "client-\($0)") }
+            let simulatedOutsider = SimulatedSigner(label: "outsider")
             signers = simulated
             clients = simulatedClients
-            verifier = SimulatedVerifier(signers: simulated + simulatedClients)
+            outsider = simulatedOutsider
+            verifier = SimulatedVerifier(signers: simulated + simulatedClients + [simulatedOutsider])
         }
         nonces = Array(repeating: 0, count: clients.count)
+        rules = TransactionRules(chainID: chainID, members: Set(clients.map(\.publicKey.address)))
         validators = ValidatorSet(keys: signers.map(\.publicKey))
         parameters = ConsensusParameters(
             batchSizeMax: 8, checkpointInterval: 5, stateRootLag: 2, watermarkWindow: 20, tickMillis: 100,
             viewTimeoutTicks: 5, viewTimeoutMaxTicks: 40, clockSkewMaxMillis: 1_000)
-        genesisHash = SHA256.hash(Array("GL/sim/genesis/\(count)".utf8))
+        genesis = SimulatedExecution.genesis(
+            chainID: chainID, timeMillis: genesisTimeMillis, validators: signers, clients: clients, parameters: parameters)
+        genesisHash = genesis.hash
+        realExecution = options.realExecution ?? (options.seed % 4 == 1)
+        if realExecution {
+            genesisStateRoot = LedgerState(genesis: genesis).stateRoot
+            genesisReceiptsRoot = .zero
+        } else {
+            genesisStateRoot = SHA256.hash(Array("state-0".utf8))
+            genesisReceiptsRoot = SHA256.hash(Array("receipts-0".utf8))
+        }
+        result.realExecution = realExecution
         result.seed = options.seed
         result.realKeys = realKeys
         buildNodes()
+        hostQueues = Array(repeating: [], count: nodes.count)
+        if realExecution { for node in nodes.indices { nodes[node].ledger = LedgerState(genesis: genesis) } }
+    }
+
+    /// The node's wall clock: simulated time, its offset and its drift.
+    func clock(of node: Int) -> UInt64 {
+        genesisTimeMillis + now + nodes[node].clockSkewMillis + now * nodes[node].clockDriftPerSecond / 1_000
+    }
+
+    /// Executes a committed block on the node's state: the real state machine or the stand-in.
+    func execute(_ block: Block, at node: Int) -> ExecutionResult? {
+        guard let ledger = nodes[node].ledger else {
+            let previous = nodes[node].executions.last?.stateRoot ?? genesisStateRoot
+            let stateRoot = SHA256.hash(parts: [previous.bytes, block.hash.bytes])
+            return ExecutionResult(height: block.height, stateRoot: stateRoot, receiptsRoot: SHA256.hash(parts: [stateRoot.bytes, [0x72]]))
+        }
+        do {
+            let execution = try ledger.applyCertified(block, verifier: verifier)
+            let failed = execution.receipts.filter { !$0.succeeded }.count
+            if nodes[node].isHonest { result.failedReceipts += failed }
+            return ExecutionResult(height: block.height, stateRoot: execution.roots.stateRoot, receiptsRoot: execution.roots.receiptsRoot)
+        } catch {
+            if nodes[node].isHonest { violation("execution: n\(node) cannot execute the block it committed at height \(block.height): \(error)") }
+            return nil
+        }
+    }
+
+    /// After a restart: the state machine rebuilt by replaying the node's stored blocks.
+    func rebuildLedger(_ node: Int) {
+        guard realExecution else { return }
+        let ledger = LedgerState(genesis: genesis)
+        for entry in nodes[node].store {
+            do { _ = try ledger.applyCertified(entry.block, verifier: verifier) } catch {
+                violation("execution: n\(node) cannot replay its stored block \(entry.block.height): \(error)")
+                break
+            }
+        }
+        nodes[node].ledger = ledger
     }
 
     var faultsTolerated: Int { validators.faultsTolerated }
@@ -119,10 +227,10 @@ public final class Simulation {
     func config(for validator: UInt16) -> ReplicaConfig {
         ReplicaConfig(
             chainID: chainID, genesisHash: genesisHash, genesisTimeMillis: genesisTimeMillis, validators: validators,
-            parameters: parameters, selfIndex: validator, genesisStateRoot: SHA256.hash(Array("state-0".utf8)),
-            genesisReceiptsRoot: SHA256.hash(Array("receipts-0".utf8)), verifier: verifier,
-            rules: TransactionRules(chainID: chainID, members: Set(clients.map(\.publicKey.address))),
-            quorumOverrideForTesting: options.brokenQuorum ? faultsTolerated + 1 : nil)
+            parameters: parameters, selfIndex: validator, genesisStateRoot: genesisStateRoot,
+            genesisReceiptsRoot: genesisReceiptsRoot, verifier: verifier,
+            rules: rules, quorumOverrideForTesting: options.brokenQuorum ? faultsTolerated + 1 : nil,
+            mempoolOwnCapacity: Simulation.mempoolOwnCapacity)
     }
 
     /// Chooses the Byzantine validators and the two sides Twins split the network into.
@@ -146,6 +254,7 @@ public final class Simulation {
             byzantine.sort()
         }
         result.byzantineCount = byzantine.count
+        let strategies = options.forkAttack || options.brokenQuorum ? [:] : drawStrategies(for: byzantine)
         let honest = (0..<count).filter { !byzantine.contains($0) }
         var sideOfHonest: [Int: Int] = [:]
         if options.forkAttack {
@@ -163,13 +272,31 @@ public final class Simulation {
             let isByzantine = byzantine.contains(index)
             nodes.append(Node(
                 validator: validator, twinSide: isByzantine ? 0 : nil, side: isByzantine ? 0 : sideOfHonest[index]!,
-                replica: Replica(config: config(for: validator))))
+                replica: Replica(config: config(for: validator)), strategies: strategies[index] ?? []))
         }
         for index in byzantine {
             let validator = UInt16(index)
-            nodes.append(Node(validator: validator, twinSide: 1, side: 1, replica: Replica(config: config(for: validator))))
+            nodes.append(Node(
+                validator: validator, twinSide: 1, side: 1, replica: Replica(config: config(for: validator)),
+                strategies: strategies[index] ?? []))
         }
-        for node in nodes.indices { nodes[node].clockSkewMillis = random.below(200) }
+        for (index, set) in strategies.sorted(by: { $0.key < $1.key }) {
+            trace.line("v\(index) byzantine: twins \(set.sorted().map(\.rawValue).joined(separator: " "))", keep: options.trace)
+        }
+        for node in nodes.indices {
+            nodes[node].clockSkewMillis = random.below(200)
+            nodes[node].clockDriftPerSecond = random.below(6)
+        }
+        // A clock beyond the bound is a fault: one honest node's, when the faulty validators
+        // leave room for it. Its proposals carry future timestamps and must be refused.
+        if !options.forkAttack, !options.brokenQuorum, byzantine.count < faultsTolerated, random.below(4) == 0 {
+            let honestIndices = nodes.indices.filter { nodes[$0].isHonest }
+            let node = honestIndices[Int(random.below(UInt64(honestIndices.count)))]
+            nodes[node].clockSkewMillis = parameters.clockSkewMaxMillis + 200 + random.below(2_000)
+            skewedBeyondBound = node
+            result.clockBeyondBound = true
+            trace.line("n\(node)'s clock is \(nodes[node].clockSkewMillis) ms ahead (bound \(parameters.clockSkewMaxMillis))", keep: options.trace)
+        }
     }
 
     var honestNodes: [Int] { nodes.indices.filter { nodes[$0].isHonest } }
@@ -177,20 +304,33 @@ public final class Simulation {
 
     /// Runs the seed to completion and returns what the checkers found.
     public func run() -> SimulationResult {
+        faultPhaseMillis = options.faultPhaseMillis
         if !quiet {
             dropPerMille = random.int(0...300)
             duplicatePerMille = random.int(0...100)
             delayPerMille = random.int(0...150)
+            if options.longFaultPhases, random.below(8) == 0 {
+                // Long enough for ≥ 12 failed views at one height: every COMMIT lost for 45 s.
+                faultPhaseMillis = max(faultPhaseMillis, 60_000)
+                result.longFaultPhase = true
+                lostKind = "COMMIT"
+                // Half the time one honest replica still hears them: it alone commits.
+                if random.below(2) == 0 { lostKindSpared = honestNodes[Int(random.below(UInt64(honestNodes.count)))] }
+                queue.push(.lossByKind("COMMIT-END"), at: 45_000)
+            }
         }
-        trace.line("seed \(options.seed) n=\(options.replicaCount) byzantine=\(result.byzantineCount) realKeys=\(realKeys) drop=\(dropPerMille)‰ dup=\(duplicatePerMille)‰ delay=\(delayPerMille)‰", keep: options.trace)
+        trace.line("seed \(options.seed) n=\(options.replicaCount) byzantine=\(result.byzantineCount) realKeys=\(realKeys) drop=\(dropPerMille)‰ dup=\(duplicatePerMille)‰ delay=\(delayPerMille)‰ faultPhase=\(faultPhaseMillis)ms", keep: options.trace)
         queue.push(.tick, at: 0)
         queue.push(.offer, at: 1)
-        queue.push(.heal, at: options.faultPhaseMillis)
         if !quiet {
             queue.push(.crash, at: 500 + random.below(3_000))
             queue.push(.partition, at: 300 + random.below(2_000))
             queue.push(.inject, at: 200 + random.below(500))
+            queue.push(.lossByKind(nil), at: 1_000 + random.below(4_000))
+            rollingRestartsLeft = 1
+            hazardRestartsLeft = 3
         }
+        queue.push(.heal, at: faultPhaseMillis)
         var events = 0
         while !finished, let (time, event) = queue.pop() {
             now = time
@@ -200,7 +340,7 @@ public final class Simulation {
                 break
             }
             handle(event)
-            if healed, now > options.faultPhaseMillis + options.livenessBoundMillis {
+            if healed, now > faultPhaseMillis + options.livenessBoundMillis {
                 reportLiveness()
                 break
             }
@@ -215,9 +355,16 @@ public final class Simulation {
             inFlight.remove(id)
             if cancelled.remove(id) != nil { return }
             result.messagesDelivered += 1
+            if !nodes[node].isHonest { serveForgedBody(envelope, at: node) }
             step(node, .message(envelope))
         case .tick:
-            for node in nodes.indices where nodes[node].up { step(node, .tick(nowMillis: genesisTimeMillis + now + nodes[node].clockSkewMillis)) }
+            for node in nodes.indices where nodes[node].up {
+                step(node, .tick(nowMillis: clock(of: node)))
+                if !nodes[node].isHonest, nodes[node].up { byzantineTick(node) }
+            }
+            checkBounds()
+            for node in nodes.indices where nodes[node].up { feed(node) }
+            checkDone()
             queue.push(.tick, at: now + UInt64(parameters.tickMillis))
         case .offer:
             offerTransaction()
@@ -229,6 +376,8 @@ public final class Simulation {
         case .partition: changePartition()
         case .heal: heal()
         case .inject: injectForgery()
+        case .rollingStep(let node, let down, let last): rollingStep(node, downMillis: down, last: last)
+        case .lossByKind(let kind): changeLossByKind(kind)
         }
     }
 
@@ -241,6 +390,8 @@ public final class Simulation {
         nodes[node].journalBeforeStep = nodes[node].journal
         nodes[node].lastStepMessageIDs = []
         nodes[node].lastStepVotes = []
+        nodes[node].journaledThisStep = false
+        nodes[node].storeCountBeforeStep = nodes[node].store.count
         let viewBefore = (nodes[node].replica.view, nodes[node].replica.isViewChanging)
         var work: [ReplicaEvent] = [event]
         var rounds = 0
@@ -253,47 +404,67 @@ public final class Simulation {
         if viewBefore != viewAfter {
             trace.line("t=\(now) n\(node) view \(viewAfter.0)\(viewAfter.1 ? " changing" : " active")", keep: options.trace)
         }
+        if let point = nodes[node].armedCrash, landsHere(point, node: node) { crash(node, at: point) }
+        if nodes[node].up { rollingRestartIfDue(node, wasChanging: viewBefore.1) }
     }
 
     func carryOut(_ output: ReplicaOutput, node: Int, work: inout [ReplicaEvent]) {
         nodes[node].journal.append(contentsOf: output.journalAppends)
         if let replacement = output.journalReplacement { nodes[node].journal = replacement }
+        if !output.journalAppends.isEmpty || output.journalReplacement != nil { nodes[node].journaledThisStep = true }
         trace.record(time: now, node: node, messages: output.messages.count, committed: output.committed.count)
         for outbound in output.messages { send(outbound, from: node) }
         for committed in output.committed {
+            knownBodies[committed.block.hash] = committed.block
             checkCommit(committed, node: node)
             nodes[node].store.append(committed)
-            let previous = nodes[node].executions.last?.stateRoot ?? config(for: 0).genesisStateRoot
-            let stateRoot = SHA256.hash(parts: [previous.bytes, committed.block.hash.bytes])
-            let execution = ExecutionResult(
-                height: committed.block.height, stateRoot: stateRoot, receiptsRoot: SHA256.hash(parts: [stateRoot.bytes, [0x72]]))
+            guard let execution = execute(committed.block, at: node) else { continue }
             nodes[node].executions.append(execution)
             work.append(.executed(execution))
         }
         for request in output.stateTransferRequests { serveStateTransfer(request, for: node) }
-        if nodes[node].isHonest, allHonestDone() { finished = true }
+        for refused in output.refusedTransactions { hostRefused(refused, at: node) }
+        if nodes[node].isHonest { checkDone() }
     }
 
     func send(_ outbound: OutboundMessage, from node: Int) {
+        switch outbound.message {
+        case .prePrepare(let proposal): knownBodies[proposal.block.hash] = proposal.block
+        case .blockResponse(let block): knownBodies[block.hash] = block
+        default: break
+        }
+        if nodes[node].isHonest {
+            checkProposal(outbound.message, node: node)
+            send(outbound.message, to: outbound.destination, from: node)
+        } else {
+            for message in rewrite(outbound.message, from: node) { send(message, to: outbound.destination, from: node) }
+        }
+    }
+
+    func send(_ message: ConsensusMessage, to destination: Destination, from node: Int) {
         let validator = nodes[node].validator
-        let digest = outbound.message.signingDigest(chainID: chainID, genesisHash: genesisHash)
+        let digest = message.signingDigest(chainID: chainID, genesisHash: genesisHash)
         let signature = try! signers[Int(validator)].sign(digest: digest)
-        let envelope = SignedEnvelope(sender: validator, message: outbound.message, signature: signature)
-        if nodes[node].isHonest, let key = checkVote(outbound.message, validator: validator) { nodes[node].lastStepVotes.append(key) }
-        // The bytes a peer would carry: encoded once, decoded strictly.
-        let decoded = try! SignedEnvelope.decode(envelope.canonicalBytes)
-        precondition(decoded == envelope, "canonical encoding round-trips")
+        let envelope = SignedEnvelope(sender: validator, message: message, signature: signature)
+        if nodes[node].isHonest, let key = checkVote(message, validator: validator) { nodes[node].lastStepVotes.append(key) }
+        // The bytes a peer would carry: encoded once, decoded strictly. A faulty validator's
+        // non-canonical message (e.g. a certificate with a signer twice) dies at the decoder.
+        guard let decoded = try? SignedEnvelope.decode(envelope.canonicalBytes), decoded == envelope else {
+            if nodes[node].isHonest { violation("encoding: n\(node)'s \(message.kindName) does not round-trip") }
+            return
+        }
         if recentEnvelopes.count < Simulation.recentEnvelopesMax {
             recentEnvelopes.append(envelope)
         } else {
             recentEnvelopes[Int(random.below(UInt64(Simulation.recentEnvelopesMax)))] = envelope
         }
-        let targets: [Int]
-        switch outbound.destination {
+        var targets: [Int]
+        switch destination {
         case .broadcast: targets = nodes.indices.filter { $0 == node || nodes[$0].validator != validator }
         case .replica(let index) where index == validator: targets = [node]
         case .replica(let index): targets = nodes.indices.filter { nodes[$0].validator == index }
         }
+        if !nodes[node].isHonest { targets = withheld(targets, from: node, message: message) }
         for target in targets { transmit(envelope, from: node, to: target) }
     }
 
@@ -303,9 +474,14 @@ public final class Simulation {
             return
         }
         guard !blocked(from: node, to: target) else { return }
+        if let lostKind, envelope.message.kindName == lostKind, target != lostKindSpared {
+            result.lostByKind += 1
+            return
+        }
         if !healed, random.chance(perMille: dropPerMille) { return }
-        schedule(envelope, to: target, at: now + latency(), from: node)
-        if !healed, random.chance(perMille: duplicatePerMille) { schedule(envelope, to: target, at: now + latency(), from: node) }
+        let extra = delayedKind == envelope.message.kindName ? delayedKindMillis : 0
+        schedule(envelope, to: target, at: now + latency() + extra, from: node)
+        if !healed, random.chance(perMille: duplicatePerMille) { schedule(envelope, to: target, at: now + latency() + extra, from: node) }
     }
 
     func schedule(_ envelope: SignedEnvelope, to target: Int, at time: UInt64, from node: Int) {
@@ -325,25 +501,67 @@ public final class Simulation {
     func serveStateTransfer(_ request: StateTransferRequest, for node: Int) {
         let peers = nodes.indices.filter { nodes[$0].validator == request.peer && nodes[$0].up }
         guard let peer = peers.first, !blocked(from: peer, to: node), healed || !random.chance(perMille: dropPerMille) else { return }
-        let store = nodes[peer].store
+        var store = nodes[peer].store
+        let lying = !nodes[peer].isHonest && uses(peer, .lyingStateTransfer)
+        if lying, let longest = honestNodes.map({ nodes[$0].store }).max(by: { $0.count < $1.count }), longest.count > store.count {
+            store = longest  // the adversary knows every honest replica's chain
+        }
         guard request.fromHeight >= 1, request.fromHeight <= request.toHeight else { return }
         let from = Int(request.fromHeight) - 1
         let to = min(Int(request.toHeight), store.count)
-        let entries = from < to ? Array(store[from..<to]) : []
+        var entries = from < to ? Array(store[from..<to]) : []
+        if lying { entries = lie(entries) }
         queue.push(.transferResponse(StateTransferResponse(peer: request.peer, entries: entries), node: node), at: now + latency())
     }
 
+    /// A client sends a transaction (now and then a burst of 40) to a node that is up; the
+    /// node's host queues it and feeds its replica.
     func offerTransaction() {
-        let client = Int(random.below(UInt64(clients.count)))
-        nonces[client] += 1
-        let recipient = clients[(client + 1) % clients.count].publicKey.address
-        let payload = Payload.transferFunds(TransferFunds(
-            to: recipient, currency: "EUR", amount: 1 + random.below(10_000), category: .renewableEnergy, purpose: "sim"))
-        let transaction = try! Transaction(chainID: chainID, nonce: nonces[client], payload: payload, signer: clients[client])
-        offered.insert(transaction.id)
         let up = nodes.indices.filter { nodes[$0].up }
         guard !up.isEmpty else { return }
-        step(up[Int(random.below(UInt64(up.count)))], .transactions([transaction]))
+        let node = up[Int(random.below(UInt64(up.count)))]
+        let count = !healed && random.below(256) == 0 ? 40 : 1
+        for _ in 0..<count { hostQueues[node].append(freshTransaction()) }
+        feed(node)
+    }
+
+    /// Hands the host's queued transactions to its replica: what fits, and now and then a few
+    /// more, which the replica must give back (`refusedTransactions`), never drop.
+    func feed(_ node: Int) {
+        guard nodes[node].up, !hostQueues[node].isEmpty else { return }
+        let room = nodes[node].replica.mempoolRoom + Int(random.below(4))
+        let batch = Array(hostQueues[node].prefix(room))
+        guard !batch.isEmpty else { return }
+        hostQueues[node].removeFirst(batch.count)
+        for transaction in batch {
+            handedOver[transaction.id] = (transaction, node)
+            if nodes[node].isHonest { acceptedBy[transaction.id] = node }
+        }
+        step(node, .transactions(batch))
+    }
+
+    /// The replica gave a transaction back (at once, or later, e.g. from a pruned proposal):
+    /// the host keeps it for later.
+    func hostRefused(_ id: Digest, at node: Int) {
+        // A transaction the host never had (a peer's, back from this replica's own restored
+        // proposal) is the client's node's to keep; this host has nothing to hold.
+        guard let (transaction, handedTo) = handedOver[id], handedTo == node else { return }
+        acceptedBy[id] = nil
+        hostQueues[node].insert(transaction, at: 0)
+        result.refusedTransactions += 1
+    }
+
+    /// Ends the run once every honest replica reached its targets and the observation window
+    /// after that has passed.
+    func checkDone() {
+        guard !finished else { return }
+        if let stableAt {
+            if now >= stableAt + Simulation.observationMillis { finished = true }
+        } else if allHonestDone() {
+            stableAt = now
+            viewAtStable = honestNodes.map { nodes[$0].replica.view }.max() ?? 0
+            trace.line("t=\(now) targets reached at view \(viewAtStable); observing", keep: options.trace)
+        }
     }
 
     func allHonestDone() -> Bool {
@@ -356,6 +574,10 @@ public final class Simulation {
     }
 
     func finish() {
+        if result.violations.isEmpty, stableAt != nil {
+            checkViewsSettled()
+            checkNothingLost()
+        }
         for node in nodes.indices { accumulate(node) }
         result.blocksCommitted = honestNodes.map { UInt64(nodes[$0].store.count) }.min() ?? 0
         result.simulatedMillis = now

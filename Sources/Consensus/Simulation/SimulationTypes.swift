@@ -17,9 +17,13 @@ public struct SimulationOptions: Sendable {
     public var brokenQuorum = false
     /// nil: the seed decides (1 seed in 16 uses real P-256 keys).
     public var realKeys: Bool? = nil
+    /// Blocks run through `LedgerState` (true) or a hash-chain stand-in; nil: one seed in 4 is real.
+    public var realExecution: Bool? = nil
     /// Keep readable trace lines.
     public var trace = false
     public var faultPhaseMillis: UInt64 = 15_000
+    /// One seed in 8 gets a 60 s fault phase that loses every COMMIT for 45 s.
+    public var longFaultPhases = true
     public var livenessBoundMillis: UInt64 = 90_000
 
     public init(seed: UInt64, replicaCount: Int) {
@@ -41,6 +45,28 @@ public struct SimulationResult: Sendable {
     public var restartsDuringViewChange = 0
     public var equivocations = 0
     public var forgedDropped = 0
+    /// How often each Byzantine strategy acted (by raw name).
+    public var strategyActions: [String: Int] = [:]
+    /// The most messages one sender held in one honest replica's future buffer, and the
+    /// largest honest mempool, over the run.
+    public var futureBufferPerSenderMax = 0
+    public var mempoolMax = 0
+    public var longFaultPhase = false
+    /// Messages lost to a correlated loss of one kind.
+    public var lostByKind = 0
+    /// Crashes at each crash point (`CrashPoint` raw names) and rolling restarts completed.
+    public var crashPoints: [String: Int] = [:]
+    public var rollingRestarts = 0
+    /// Transactions a replica gave back to its host (mempool full), and those lost because
+    /// the node holding them crashed (the host's queue and the replica's mempool are memory).
+    public var refusedTransactions = 0
+    public var lostInCrashes = 0
+    public var realExecution = false
+    /// An honest node's clock ran beyond the skew bound (its future-dated proposals refused).
+    public var clockBeyondBound = false
+    /// Receipts of failed transactions on honest replicas running the real state machine
+    /// (bad nonces, insufficient funds: what execution refuses after consensus ordered it).
+    public var failedReceipts = 0
     public var messagesDelivered = 0
     public var realKeys = false
     public var byzantineCount = 0
@@ -48,4 +74,18 @@ public struct SimulationResult: Sendable {
     public var traceHash: Digest = .zero
     public var traceLines: [String] = []
     public var passed: Bool { violations.isEmpty }
+}
+
+/// Where in a host step a simulated crash lands. The host's order is: journal records made
+/// durable, then messages sent, then committed blocks stored and executed.
+enum CrashPoint: String, CaseIterable, Sendable {
+    /// Between steps.
+    case now
+    /// Inside a step that journaled: its records never became durable, so (the host sends
+    /// only after the journal is durable) its messages never left.
+    case journalLost = "journal-lost"
+    /// After a step's journal is durable, with some of its messages sent and the rest not.
+    case someSendsLeft = "some-sends-left"
+    /// After a step that committed: journal and messages out, the blocks not stored.
+    case beforeStore = "before-store"
 }
