@@ -81,7 +81,7 @@ struct Totals {
     var strategies: [String: Int] = [:]
     var crashPoints: [String: Int] = [:]
     var rollingRestarts = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
-    var realExecutionSeeds = 0, failedReceipts = 0, clockBeyondBoundSeeds = 0
+    var realExecutionSeeds = 0, failedReceipts = 0, clockBeyondBoundSeeds = 0, waitingAtEnd = 0
     var futureBufferPerSenderMax = 0, mempoolMax = 0
 
     init() {}
@@ -107,6 +107,7 @@ struct Totals {
         realExecutionSeeds += result.realExecution ? 1 : 0
         failedReceipts += result.failedReceipts
         clockBeyondBoundSeeds += result.clockBeyondBound ? 1 : 0
+        waitingAtEnd += result.waitingAtEnd
         futureBufferPerSenderMax = max(futureBufferPerSenderMax, result.futureBufferPerSenderMax)
         mempoolMax = max(mempoolMax, result.mempoolMax)
     }
@@ -114,7 +115,7 @@ struct Totals {
     var faultLine: String {
         let strategyText = ByzantineStrategy.allCases.map { "\($0.rawValue)=\(strategies[$0.rawValue, default: 0])" }.joined(separator: " ")
         let crashText = (CrashPointName.all).map { "\($0)=\(crashPoints[$0, default: 0])" }.joined(separator: " ")
-        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) futureBufferPerSenderMax=\(futureBufferPerSenderMax) mempoolMax=\(mempoolMax)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds)"
+        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) futureBufferPerSenderMax=\(futureBufferPerSenderMax) mempoolMax=\(mempoolMax)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
     }
 
     /// The fault classes a CI-sized run at `replicas` validators must have exercised.

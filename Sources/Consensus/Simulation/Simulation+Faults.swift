@@ -138,9 +138,9 @@ extension Simulation {
     /// Starts or ends a correlated loss: every message of one kind between nodes is lost for
     /// a while (all CHECKPOINTs of a window, all COMMITs of a view, ...).
     func changeLossByKind(_ kind: String?) {
-        if kind == "COMMIT-END" {
+        if kind == "LONG-LOSS-END" {
+            trace.line("t=\(now) \(lostKind ?? "messages") flow again", keep: options.trace)
             lostKind = nil
-            trace.line("t=\(now) COMMITs flow again", keep: options.trace)
             return
         }
         guard !healed else {

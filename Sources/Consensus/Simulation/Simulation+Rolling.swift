@@ -22,17 +22,20 @@ extension Simulation {
             return
         }
         rollingUnderWay = true
-        // The new primary first, then the other honest replicas in a random order.
         var others = honestNodes.filter { $0 != node }
         for index in others.indices.reversed() where index > 0 { others.swapAt(index, Int(random.below(UInt64(index + 1)))) }
         // Aimed: the replicas that have not committed the re-proposed heights go first.
         if hazard { others.sort { nodes[$0].store.count < nodes[$1].store.count } }
-        let order = [node] + others.prefix(max(0, validators.count - faultsTolerated - 1))
+        let backups = Array(others.prefix(max(0, validators.count - faultsTolerated - 1)))
+        // The new primary first or last: either way a quorum of replicas restarts between the
+        // view's installation and its first prepared re-proposal.
+        let order = random.below(2) == 0 ? [node] + backups : backups + [node]
         trace.line("t=\(now) rolling restart of \(order.map { "n\($0)" }.joined(separator: " ")) after view \(nodes[node].replica.view) installed with re-proposals at \(nodes[node].replica.installedNewView?.reproposals.map(\.height) ?? []); committed \(honestNodes.map { nodes[$0].store.count })", keep: options.trace)
         var at = now
-        // Half the time the PREPAREs of the new view are slow meanwhile (held in a congested
-        // link): the replicas restart before any re-proposal is prepared in the new view.
-        if random.below(2) == 0 {
+        // When aimed (else half the time) the PREPAREs of the new view are slow meanwhile (held
+        // in a congested link): the replicas restart before any re-proposal is prepared in the
+        // new view.
+        if hazard || random.below(2) == 0 {
             delayedKind = "PREPARE"
             delayedKindMillis = 200 + random.below(600)
         }

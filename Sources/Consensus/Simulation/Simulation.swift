@@ -124,6 +124,7 @@ public final class Simulation {
     var lostKind: String?
     /// The one node that still receives the lost kind, if any.
     var lostKindSpared: Int?
+    var longLossLine: String?
     /// The fault phase: long (60 s, with a 45 s loss of every COMMIT) for one seed in 8.
     var faultPhaseMillis: UInt64 = 0
     var heightsAtHeal: [Int: UInt64] = [:]
@@ -309,22 +310,31 @@ public final class Simulation {
             dropPerMille = random.int(0...300)
             duplicatePerMille = random.int(0...100)
             delayPerMille = random.int(0...150)
-            if options.longFaultPhases, random.below(8) == 0 {
-                // Long enough for ≥ 12 failed views at one height: every COMMIT lost for 45 s.
+            if options.longFaultPhases, random.below(6) == 0 {
+                // 60 s of faults, one kind lost for the first 45: every COMMIT (height after
+                // height prepared in view after view, ≥ 12 failed views) or every CHECKPOINT
+                // (the watermark window fills and stays full until CHECKPOINTs flow again).
                 faultPhaseMillis = max(faultPhaseMillis, 60_000)
                 result.longFaultPhase = true
-                lostKind = "COMMIT"
-                // Half the time one honest replica still hears them: it alone commits.
+                // That loss is the fault under test: no partitions or crashes on top, so the
+                // chain runs as fast as the loss lets it (the window fills).
+                dropPerMille = min(dropPerMille, 50)
+                lostKind = random.below(2) == 0 ? "COMMIT" : "CHECKPOINT"
+                // Half the time one honest replica still hears them.
                 if random.below(2) == 0 { lostKindSpared = honestNodes[Int(random.below(UInt64(honestNodes.count)))] }
-                queue.push(.lossByKind("COMMIT-END"), at: 45_000)
+                queue.push(.lossByKind("LONG-LOSS-END"), at: 45_000)
+                longLossLine = "every \(lostKind!) lost for 45 s\(lostKindSpared.map { " except to n\($0)" } ?? "")"
             }
         }
         trace.line("seed \(options.seed) n=\(options.replicaCount) byzantine=\(result.byzantineCount) realKeys=\(realKeys) drop=\(dropPerMille)‰ dup=\(duplicatePerMille)‰ delay=\(delayPerMille)‰ faultPhase=\(faultPhaseMillis)ms", keep: options.trace)
+        if let longLossLine { trace.line(longLossLine, keep: options.trace) }
         queue.push(.tick, at: 0)
         queue.push(.offer, at: 1)
-        if !quiet {
+        if !quiet, !result.longFaultPhase {
             queue.push(.crash, at: 500 + random.below(3_000))
             queue.push(.partition, at: 300 + random.below(2_000))
+        }
+        if !quiet {
             queue.push(.inject, at: 200 + random.below(500))
             queue.push(.lossByKind(nil), at: 1_000 + random.below(4_000))
             rollingRestartsLeft = 1
@@ -367,6 +377,9 @@ public final class Simulation {
             checkDone()
             queue.push(.tick, at: now + UInt64(parameters.tickMillis))
         case .offer:
+            // Clients go quiet for the observation window: what is pending must drain, and
+            // nothing but a faulty validator's traffic can start a view timer.
+            guard stableAt == nil else { break }
             offerTransaction()
             queue.push(.offer, at: now + 40)
         case .transferResponse(let response, let node):

@@ -22,7 +22,7 @@ public struct SimulationOptions: Sendable {
     /// Keep readable trace lines.
     public var trace = false
     public var faultPhaseMillis: UInt64 = 15_000
-    /// One seed in 8 gets a 60 s fault phase that loses every COMMIT for 45 s.
+    /// One seed in 6 gets a 60 s fault phase that loses every COMMIT, or every CHECKPOINT, for 45 s.
     public var longFaultPhases = true
     public var livenessBoundMillis: UInt64 = 90_000
 
@@ -61,6 +61,9 @@ public struct SimulationResult: Sendable {
     /// the node holding them crashed (the host's queue and the replica's mempool are memory).
     public var refusedTransactions = 0
     public var lostInCrashes = 0
+    /// Accepted transactions still uncommitted in an honest mempool at the end of the quiet
+    /// observation window.
+    public var waitingAtEnd = 0
     public var realExecution = false
     /// An honest node's clock ran beyond the skew bound (its future-dated proposals refused).
     public var clockBeyondBound = false
