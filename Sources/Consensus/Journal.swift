@@ -21,6 +21,9 @@ enum JournalRecord: Equatable, Sendable {
     /// signer of a prepared certificate can then hand out the body, also after a restart, so a
     /// re-proposal of it can always be fetched from an honest replica.
     case body(Block)
+    /// The restart found the journal behind the host's high-water mark (a rolled-back data
+    /// directory): no vote at or below this point, also after later restarts.
+    case floor(VotingHighWater)
 
     var encoded: [UInt8] { canonicalBytes }
 }
@@ -50,6 +53,10 @@ extension JournalRecord: CanonicalCodable {
         case .body(let block):
             writer.write(UInt8(6))
             writer.write(block)
+        case .floor(let mark):
+            writer.write(UInt8(7))
+            writer.write(mark.view)
+            writer.write(mark.height)
         }
     }
 
@@ -67,6 +74,7 @@ extension JournalRecord: CanonicalCodable {
                 view: try reader.readUInt64("view"),
                 reproposals: try reader.readArray(of: Reproposal.self, maximum: ConsensusLimits.preparedCertificatesMax, "reproposals"))
         case 6: self = .body(try reader.read(Block.self))
+        case 7: self = .floor(VotingHighWater(view: try reader.readUInt64("floor view"), height: try reader.readUInt64("floor height")))
         default: throw .unknownTag(type: "journal record", tag: tag)
         }
     }
@@ -96,6 +104,8 @@ extension Replica {
         if !isViewChanging, let boundReproposals {
             records.append(.installed(view: boundReproposals.view, reproposals: boundReproposals.reproposals.filter { $0.height > lowWatermark }))
         }
+        // In a later view nothing at or below the floor can be sent any more.
+        if let votingFloor, view <= votingFloor.view { records.append(.floor(votingFloor)) }
         return records.map(\.encoded)
     }
 
@@ -119,6 +129,7 @@ extension Replica {
             apply(record)
         }
         if let stableCertificate, stableCertificate.height <= committedHeight { lowWatermark = stableCertificate.height }
+        checkHighWater(recovery.highWater)
         // The installed NEW-VIEW's re-proposals bind their heights first; then the votes this
         // replica sent in the current view say how far each slot got.
         if boundReproposals?.view != view || isViewChanging { boundReproposals = nil }
@@ -151,6 +162,7 @@ extension Replica {
             sentNewView = nil
         }
         lastProgressTick = tickCount
+        if let votingFloor, isViewChanging, view <= votingFloor.view { startViewChange(to: votingFloor.view + 1) }
     }
 
     private mutating func apply(_ record: JournalRecord) {
@@ -183,6 +195,32 @@ extension Replica {
             storeBody(block)
         case .installed(let installedView, let reproposals):
             if installedView >= (boundReproposals?.view ?? 0) { boundReproposals = (installedView, reproposals) }
+        case .floor(let mark):
+            votingFloor = max(votingFloor ?? mark, mark)
         }
+    }
+
+    /// The furthest point the restored journal shows this replica signed at: the journal keeps
+    /// every vote above the stable checkpoint and the view it was in, so everything it ever
+    /// signed is at or below this point — unless the journal is an older copy.
+    var journalHighWater: VotingHighWater {
+        var mark = VotingHighWater(view: view, height: stableCertificate?.height ?? 0)
+        for message in sentMessages.values {
+            if let sent = VotingHighWater.mark(of: message), sent > mark { mark = sent }
+        }
+        if let votingFloor, votingFloor > mark { mark = votingFloor }
+        return mark
+    }
+
+    /// A host's mark beyond what the journal shows means the data directory was rolled back:
+    /// this replica may have voted where its journal is silent, so it votes nowhere at or below
+    /// the mark, durably (a `.floor` record).
+    private mutating func checkHighWater(_ hostMark: VotingHighWater?) {
+        let journalMark = journalHighWater
+        highWater = max(journalMark, hostMark ?? journalMark)
+        guard let hostMark, hostMark > journalMark else { return }
+        counters.rollbacksDetected += 1
+        votingFloor = max(votingFloor ?? hostMark, hostMark)
+        output.journalAppends.append(JournalRecord.floor(hostMark).encoded)
     }
 }

@@ -33,6 +33,8 @@ struct Mempool: Sendable {
     var count: Int { ordered.count }
     func contains(_ id: Digest) -> Bool { origins[id] != nil }
 
+    func count(from origin: UInt16) -> Int { countByOrigin[origin, default: 0] }
+
     func capacity(for origin: UInt16) -> Int { origin == selfIndex ? ownCapacity : peerCapacityMax }
 
     /// How many more transactions from `origin` fit.

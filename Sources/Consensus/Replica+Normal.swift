@@ -33,8 +33,10 @@ extension Replica {
                 if origin == selfIndex { output.refusedTransactions.append(transaction.id) }
             }
         }
-        // A primary that is changing views cannot propose: it forwards too, so the others can.
-        if origin == selfIndex, !isPrimary || isViewChanging, !accepted.isEmpty {
+        // A primary that is changing views cannot propose, nor may one below a rollback floor in
+        // the floor's view: it forwards too, so the others know of the work and can move on.
+        let belowFloor = votingFloor.map { view <= $0.view } ?? false
+        if origin == selfIndex, !isPrimary || isViewChanging || belowFloor, !accepted.isEmpty {
             send(.forward(accepted), to: .broadcast)
         }
     }
@@ -113,10 +115,16 @@ extension Replica {
         for height in slots.keys.sorted() where inWindow(height) {
             guard var slot = slots[height] else { continue }
             if !slot.prepareSent {
-                guard canPrepare(height: height, digest: slot.blockHash), let block = blocks[slot.blockHash] else { continue }
-                let proposedHere = sentMessages[SentKey(kind: .prePrepare, view: view, height: height)] != nil
-                if !proposedHere, !preparedVoteDigests.contains(slot.blockHash) {
-                    output.journalAppends.append(JournalRecord.body(block).encoded)
+                guard canPrepare(height: height, digest: slot.blockHash) else { continue }
+                // A height this replica committed needs no body: the host's store holds the block,
+                // and after a restart the replica keeps only its header. Waiting for a body here
+                // stalled a NEW-VIEW re-proposal whose quorum needed this vote (simulator seed 8846).
+                if height > committedHeight {
+                    guard let block = blocks[slot.blockHash] else { continue }
+                    let proposedHere = sentMessages[SentKey(kind: .prePrepare, view: view, height: height)] != nil
+                    if !proposedHere, !preparedVoteDigests.contains(slot.blockHash) {
+                        output.journalAppends.append(JournalRecord.body(block).encoded)
+                    }
                 }
                 send(.prepare(Vote(view: view, height: height, blockHash: slot.blockHash)))
                 slot.prepareSent = true
@@ -127,7 +135,8 @@ extension Replica {
                     view: view, height: height, blockHash: slot.blockHash,
                     signatures: prepares.signatureList(view: view, height: height, digest: slot.blockHash))
                 preparedCertificates[height] = certificate
-                // The body went into the journal with this replica's PREPARE (see `JournalRecord.body`).
+                // The body went into the journal with this replica's PREPARE (see `JournalRecord.body`), or
+                // the height is committed and the host's store holds it.
                 output.journalAppends.append(JournalRecord.prepared(certificate, nil).encoded)
                 send(.commit(Vote(view: view, height: height, blockHash: slot.blockHash)))
                 slot.commitSent = true

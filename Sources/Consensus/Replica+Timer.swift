@@ -80,7 +80,10 @@ extension Replica {
     mutating func resendViewChange() {
         guard isViewChanging, timerDeadlineTick == nil, let ownViewChange, tickCount >= viewChangeResendTick else { return }
         viewChangeResendTick = tickCount + timeoutTicks
-        output.messages.append(OutboundMessage(destination: .broadcast, message: .viewChange(ownViewChange)))
+        // Below a rollback floor the VIEW-CHANGE may be rebuilt, not the one sent before: never sent.
+        if votingFloor?.forbids(.viewChange(ownViewChange)) != true {
+            output.messages.append(OutboundMessage(destination: .broadcast, message: .viewChange(ownViewChange)))
+        }
         if !mempool.isEmpty {
             send(.forward(Array(mempool.ordered.prefix(ConsensusLimits.forwardTransactionsMax))), to: .broadcast)
         }

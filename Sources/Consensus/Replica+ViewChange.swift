@@ -7,7 +7,10 @@ import LedgerCrypto
 extension Replica {
     static let viewChangeLookaheadMax: UInt64 = 64
 
-    mutating func startViewChange(to newView: UInt64) {
+    mutating func startViewChange(to target: UInt64) {
+        // Below a rollback floor this replica may already have sent another VIEW-CHANGE for the
+        // view: it complains about the first view above the floor instead, where it can speak.
+        let newView = votingFloor.map { max(target, $0.view + 1) } ?? target
         guard newView > view else { return }
         if isViewChanging { counters.nestedViewChanges += 1 }
         counters.viewChangesStarted += 1
@@ -42,10 +45,7 @@ extension Replica {
             // The sender is behind: the current primary resends its NEW-VIEW.
             // At most once per view timeout per sender: a NEW-VIEW carries q VIEW-CHANGEs with their
             // certificates, and replayed stale VIEW-CHANGEs must not make this replica send it without end.
-            if let installedNewView, isPrimary, envelope.sender != selfIndex,
-               newViewResends.spend(for: envelope.sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) {
-                output.messages.append(OutboundMessage(destination: .replica(envelope.sender), message: .newView(installedNewView)))
-            }
+            answerStaleView(from: envelope.sender)
             return drop(.staleView)
         }
         guard target <= view + Replica.viewChangeLookaheadMax else { return drop(.outsideWatermarks) }
@@ -66,6 +66,18 @@ extension Replica {
             startViewChange(to: smallest)
         }
         tryNewView()
+    }
+
+    /// A replica still working in an earlier view (restarted from an old journal, cut off while
+    /// the others moved on) gets the current primary's NEW-VIEW, which it can check and install.
+    /// A primary of a stale view has no timer and the others send no VIEW-CHANGEs once their view
+    /// works, so without this answer it proposed into its dead view for good (simulator seed 10
+    /// of n = 4, with a rolled-back data directory). At most once per view timeout per sender:
+    /// a NEW-VIEW carries a quorum of VIEW-CHANGEs with their certificates.
+    mutating func answerStaleView(from sender: UInt16) {
+        guard let installedNewView, installedNewView.view == view, !isViewChanging, isPrimary, sender != selfIndex,
+              newViewResends.spend(for: sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) else { return }
+        output.messages.append(OutboundMessage(destination: .replica(sender), message: .newView(installedNewView)))
     }
 
     /// The prepared certificates and checkpoint a VIEW-CHANGE carries all verify.

@@ -87,6 +87,11 @@ public struct Replica: Sendable {
     var committedTransactionIDs: Set<Digest> = []
     var committedTransactionOrder: [Digest] = []
     var transfer: TransferState?
+    /// The highest point this replica signed at (see `VotingHighWater`).
+    public internal(set) var highWater: VotingHighWater?
+    /// Set on a restart whose journal is behind the host's high-water mark (a rolled-back data
+    /// directory): no vote at or below it is ever sent.
+    public internal(set) var votingFloor: VotingHighWater?
     var output = ReplicaOutput()
 
     public init(config: ReplicaConfig) {
@@ -157,6 +162,7 @@ public struct Replica: Sendable {
         case .commit(let vote):
             // A COMMIT quorum of any view proves a commit, so lower views still count.
             guard vote.view <= view || !buffer(envelope) else { return }
+            if vote.view < view { answerStaleView(from: envelope.sender) }
             onCommit(vote, from: envelope.sender, signature: envelope.signature)
         case .checkpoint(let checkpoint): onCheckpoint(checkpoint, from: envelope.sender, signature: envelope.signature)
         case .viewChange(let change): onViewChange(change, envelope: envelope)
@@ -169,7 +175,11 @@ public struct Replica: Sendable {
 
     /// True if a message of `messageView` is for the current, active view; buffers higher views.
     mutating func admitView(_ messageView: UInt64, _ envelope: SignedEnvelope) -> Bool {
-        if messageView < view { drop(.staleView); return false }
+        if messageView < view {
+            answerStaleView(from: envelope.sender)
+            drop(.staleView)
+            return false
+        }
         if messageView > view || isViewChanging {
             buffer(envelope)
             return false
@@ -208,6 +218,10 @@ public struct Replica: Sendable {
     /// Journals a message, then queues it. Votes are checked against every vote this
     /// replica ever sent: a contradicting vote is never sent.
     mutating func send(_ message: ConsensusMessage, to destination: Destination = .broadcast) {
+        if let votingFloor, votingFloor.forbids(message) {
+            counters.votesRefusedBelowFloor += 1
+            return
+        }
         if let key = Replica.sentKey(message) {
             let digest = Replica.votedDigest(message)
             if let previous = sentVotes[key], previous != digest {
@@ -220,6 +234,10 @@ public struct Replica: Sendable {
         switch message {
         case .forward, .blockRequest, .blockResponse: break
         default: output.journalAppends.append(JournalRecord.sent(message).encoded)
+        }
+        if let mark = VotingHighWater.mark(of: message), mark > (highWater ?? VotingHighWater(view: 0, height: 0)) {
+            highWater = mark
+            output.highWater = mark
         }
         output.messages.append(OutboundMessage(destination: destination, message: message))
     }

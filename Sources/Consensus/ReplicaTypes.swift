@@ -106,10 +106,13 @@ public struct Recovery: Sendable {
     public let journal: [[UInt8]]
     public let committedHeaders: [BlockHeader]
     public let executions: [ExecutionResult]
-    public init(journal: [[UInt8]], committedHeaders: [BlockHeader], executions: [ExecutionResult]) {
+    /// The high-water mark the host kept apart from the journal (nil if it keeps none).
+    public let highWater: VotingHighWater?
+    public init(journal: [[UInt8]], committedHeaders: [BlockHeader], executions: [ExecutionResult], highWater: VotingHighWater? = nil) {
         self.journal = journal
         self.committedHeaders = committedHeaders
         self.executions = executions
+        self.highWater = highWater
     }
 }
 
@@ -142,7 +145,7 @@ public struct OutboundMessage: Hashable, Sendable {
 
 /// What the host must do after a step, in this order: make `journalAppends` durable (or,
 /// if `journalReplacement` is set, atomically replace the whole journal with it: it already
-/// holds everything this step appended), then
+/// holds everything this step appended) and `highWater` (apart from the journal), then
 /// send `messages`, then store `committed` blocks (height order) and execute them, and
 /// start `stateTransferRequests`.
 public struct ReplicaOutput: Sendable {
@@ -154,10 +157,12 @@ public struct ReplicaOutput: Sendable {
     /// Transactions the host offered (`.transactions`) that the replica's mempool had no room
     /// for: the host keeps them pending and offers them again later.
     public var refusedTransactions: [Digest] = []
+    /// The replica's new high-water mark, when this step raised it (see `VotingHighWater`).
+    public var highWater: VotingHighWater? = nil
     public init() {}
     public var isEmpty: Bool {
         journalAppends.isEmpty && journalReplacement == nil && messages.isEmpty && committed.isEmpty
-            && stateTransferRequests.isEmpty && refusedTransactions.isEmpty
+            && stateTransferRequests.isEmpty && refusedTransactions.isEmpty && highWater == nil
     }
 }
 
@@ -219,6 +224,10 @@ public struct ReplicaCounters: Sendable {
     public var relaysToPrimary = 0
     /// CHECKPOINTs this replica repeated because they were not yet stable.
     public var checkpointResends = 0
+    /// Votes not sent because a restart found the journal behind the high-water mark.
+    public var votesRefusedBelowFloor = 0
+    /// Restarts that found the journal behind the host's high-water mark.
+    public var rollbacksDetected = 0
     /// Conflicting certificates or broken parent links: impossible with ≤ f faults.
     public var safetyAlarms = 0
     public func dropped(_ reason: DropReason) -> Int { dropped[reason.rawValue] }

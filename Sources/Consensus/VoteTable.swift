@@ -71,6 +71,14 @@ struct VoteTable: Sendable {
         return entries.keys.sorted().map { ValidatorSignature(validatorIndex: $0, signature: entries[$0]!) }
     }
 
+    /// For bound checks: the most votes kept from one sender, the most views kept for one sender
+    /// at one height, and the lowest height kept.
+    var shape: (votesPerSenderMax: Int, viewsPerSenderHeightMax: Int, lowestHeight: UInt64?) {
+        var perSender: [UInt16: Int] = [:]
+        for key in cast.keys { perSender[key.sender, default: 0] += 1 }
+        return (perSender.values.max() ?? 0, viewsCast.values.map(\.count).max() ?? 0, cast.keys.map(\.height).min())
+    }
+
     mutating func prune(atOrBelow height: UInt64) {
         signatures = signatures.filter { $0.key.height > height }
         cast = cast.filter { $0.key.height > height }

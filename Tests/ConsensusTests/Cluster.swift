@@ -31,6 +31,8 @@ struct Cluster {
     var journals: [[[UInt8]]]
     var stores: [[CommittedBlock]]
     var executions: [[ExecutionResult]]
+    /// Each host's voting high-water mark, kept apart from its journal and store.
+    var highWaters: [VotingHighWater?]
     var queue: [Pending] = []
     var sent: [Pending] = []
     var stateTransferRequests: [(node: UInt16, request: StateTransferRequest)] = []
@@ -49,6 +51,7 @@ struct Cluster {
         journals = Array(repeating: [], count: count)
         stores = Array(repeating: [], count: count)
         executions = Array(repeating: [], count: count)
+        highWaters = Array(repeating: nil, count: count)
         for index in 0..<count { replicas.append(Replica(config: config(UInt16(index)))) }
         // The host passes its clock before anything else happens.
         for index in 0..<count { step(UInt16(index), .tick(nowMillis: nowMillis)) }
@@ -88,6 +91,7 @@ struct Cluster {
             let output = replicas[Int(index)].step(work.removeFirst())
             journals[Int(index)].append(contentsOf: output.journalAppends)
             if let replacement = output.journalReplacement { journals[Int(index)] = replacement }
+            if let mark = output.highWater { highWaters[Int(index)] = mark }
             for outbound in output.messages {
                 let envelope = signed(outbound.message, by: index)
                 switch outbound.destination {
@@ -142,7 +146,7 @@ struct Cluster {
         replicas[Int(index)] = Replica(config: config(index))
         let recovery = Recovery(
             journal: journals[Int(index)], committedHeaders: stores[Int(index)].map(\.block.header),
-            executions: executions[Int(index)])
+            executions: executions[Int(index)], highWater: highWaters[Int(index)])
         step(index, .restart(recovery))
         step(index, .tick(nowMillis: nowMillis))
     }

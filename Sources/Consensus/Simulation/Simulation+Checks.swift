@@ -55,24 +55,6 @@ extension Simulation {
         }
     }
 
-    /// Every tick: no sender holds more than its share of an honest replica's future buffer,
-    /// and no honest mempool is above its bound. Records the maxima.
-    func checkBounds() {
-        let share = FutureBuffer.perSenderCountMax(validatorCount: validators.count)
-        for node in honestNodes where nodes[node].up {
-            let replica = nodes[node].replica
-            var perSender: [UInt16: Int] = [:]
-            for entry in replica.futureMessages.entries { perSender[entry.envelope.sender, default: 0] += 1 }
-            if let (sender, held) = perSender.max(by: { $0.value < $1.value }) {
-                result.futureBufferPerSenderMax = max(result.futureBufferPerSenderMax, held)
-                if held > share {
-                    violation("bound: n\(node)'s future buffer holds \(held) messages from validator \(sender), above its share \(share)")
-                }
-            }
-            result.mempoolMax = max(result.mempoolMax, replica.mempool.count)
-        }
-    }
-
     func certificateError(_ certificate: CommitCertificate) -> String? {
         do {
             try certificate.verify(chainID: chainID, genesisHash: genesisHash, validators: validators, verifier: verifier)
@@ -94,6 +76,25 @@ extension Simulation {
         guard honestVotes[record] == nil else { return nil }
         honestVotes[record] = digest
         return record
+    }
+
+    /// An honest validator never signs two different VIEW-CHANGEs, or two different NEW-VIEWs,
+    /// for one view (a rolled-back replica rebuilding one would). Returns the key if new.
+    func checkViewMessage(_ message: ConsensusMessage, validator: UInt16, digest: Digest) -> ViewMessageKey? {
+        let key: ViewMessageKey
+        switch message {
+        case .viewChange(let change): key = ViewMessageKey(validator: validator, isNewView: false, view: change.newView)
+        case .newView(let newView): key = ViewMessageKey(validator: validator, isNewView: true, view: newView.view)
+        default: return nil
+        }
+        if let previous = honestViewMessages[key] {
+            if previous != digest {
+                violation("double vote: honest validator \(validator) sent two different \(key.isNewView ? "NEW-VIEW" : "VIEW-CHANGE")s for view \(key.view)")
+            }
+            return nil
+        }
+        honestViewMessages[key] = digest
+        return key
     }
 
     /// Once every honest replica reached its targets the network is healthy: an honest primary

@@ -99,9 +99,11 @@ extension Simulation {
             // messages only once its journal records are durable, so none of them left.
             let messagesLeft = false
             nodes[node].journal = nodes[node].journalBeforeStep
+            nodes[node].highWater = nodes[node].highWaterBeforeStep
             if !messagesLeft {
                 for id in nodes[node].lastStepMessageIDs { cancelled.insert(id) }
                 for key in nodes[node].lastStepVotes { honestVotes[key] = nil }
+                for key in nodes[node].lastStepViewMessages { honestViewMessages[key] = nil }
             }
             detail = " (journal of the last step lost, \(nodes[node].lastStepMessageIDs.count) messages unsent)"
         case .someSendsLeft:
@@ -180,7 +182,7 @@ extension Simulation {
         trace.line("t=\(now) restart n\(node) at height \(nodes[node].store.count)", keep: options.trace)
         let recovery = Recovery(
             journal: nodes[node].journal, committedHeaders: nodes[node].store.suffix(window).map(\.block.header),
-            executions: Array(nodes[node].executions.suffix(window)))
+            executions: Array(nodes[node].executions.suffix(window)), highWater: nodes[node].highWater)
         let heightBefore = UInt64(nodes[node].store.count)
         step(node, .restart(recovery))
         if nodes[node].replica.committedHeight < heightBefore {

@@ -17,6 +17,8 @@ public final class Simulation {
         case inject
         case rollingStep(node: Int, downMillis: UInt64, last: Bool)
         case lossByKind(String?)
+        case backup
+        case rollback(node: Int)
     }
 
     struct Node {
@@ -28,8 +30,15 @@ public final class Simulation {
         var up = true
         var journal: [[UInt8]] = []
         var journalBeforeStep: [[UInt8]] = []
+        /// The host's voting high-water mark, kept apart from the journal and the store (a
+        /// rolled-back data directory does not roll it back), and its value before the step.
+        var highWater: VotingHighWater?
+        var highWaterBeforeStep: VotingHighWater?
+        /// A copy of the data directory (journal, store, executions) taken earlier.
+        var backup: (journal: [[UInt8]], store: [CommittedBlock], executions: [ExecutionResult])?
         var lastStepMessageIDs: [UInt64] = []
         var lastStepVotes: [VoteRecordKey] = []
+        var lastStepViewMessages: [ViewMessageKey] = []
         var journaledThisStep = false
         var storeCountBeforeStep = 0
         /// A crash point waiting for the step it lands in.
@@ -100,6 +109,8 @@ public final class Simulation {
     var recentEnvelopes: [SignedEnvelope] = []
     var canonicalChain: [UInt64: Digest] = [:]
     var honestVotes: [VoteRecordKey: Digest] = [:]
+    /// The VIEW-CHANGE and NEW-VIEW each honest validator signed for each view (signing digest).
+    var honestViewMessages: [ViewMessageKey: Digest] = [:]
     var healed = false
     /// The honest node whose clock runs beyond the skew bound, if any (a fault: it counts
     /// against f with the Byzantine validators).
@@ -134,6 +145,12 @@ public final class Simulation {
     var knownBodies: [Digest: Block] = [:]
     /// Blocks Byzantine nodes made up and serve on request.
     var forgedBodies: [Digest: Block] = [:]
+
+    struct ViewMessageKey: Hashable {
+        let validator: UInt16
+        let isNewView: Bool
+        let view: UInt64
+    }
 
     struct VoteRecordKey: Hashable {
         let validator: UInt16
@@ -339,6 +356,8 @@ public final class Simulation {
             queue.push(.lossByKind(nil), at: 1_000 + random.below(4_000))
             rollingRestartsLeft = 1
             hazardRestartsLeft = 3
+            // One seed in three restores a validator's data directory from an older copy.
+            if !result.longFaultPhase, random.below(3) == 0 { queue.push(.backup, at: 500 + random.below(4_000)) }
         }
         queue.push(.heal, at: faultPhaseMillis)
         var events = 0
@@ -391,6 +410,8 @@ public final class Simulation {
         case .inject: injectForgery()
         case .rollingStep(let node, let down, let last): rollingStep(node, downMillis: down, last: last)
         case .lossByKind(let kind): changeLossByKind(kind)
+        case .backup: takeBackup()
+        case .rollback(let node): rollBack(node)
         }
     }
 
@@ -401,8 +422,10 @@ public final class Simulation {
     func step(_ node: Int, _ event: ReplicaEvent) {
         guard nodes[node].up else { return }
         nodes[node].journalBeforeStep = nodes[node].journal
+        nodes[node].highWaterBeforeStep = nodes[node].highWater
         nodes[node].lastStepMessageIDs = []
         nodes[node].lastStepVotes = []
+        nodes[node].lastStepViewMessages = []
         nodes[node].journaledThisStep = false
         nodes[node].storeCountBeforeStep = nodes[node].store.count
         let viewBefore = (nodes[node].replica.view, nodes[node].replica.isViewChanging)
@@ -415,7 +438,11 @@ public final class Simulation {
         }
         let viewAfter = (nodes[node].replica.view, nodes[node].replica.isViewChanging)
         if viewBefore != viewAfter {
-            trace.line("t=\(now) n\(node) view \(viewAfter.0)\(viewAfter.1 ? " changing" : " active")", keep: options.trace)
+            var line = "t=\(now) n\(node) view \(viewAfter.0)\(viewAfter.1 ? " changing" : " active")"
+            if !viewAfter.1, let installed = nodes[node].replica.installedNewView, installed.view == viewAfter.0 {
+                line += " re-proposing \(installed.reproposals.map(\.height))"
+            }
+            trace.line(line, keep: options.trace)
         }
         if let point = nodes[node].armedCrash, landsHere(point, node: node) { crash(node, at: point) }
         if nodes[node].up { rollingRestartIfDue(node, wasChanging: viewBefore.1) }
@@ -424,6 +451,7 @@ public final class Simulation {
     func carryOut(_ output: ReplicaOutput, node: Int, work: inout [ReplicaEvent]) {
         nodes[node].journal.append(contentsOf: output.journalAppends)
         if let replacement = output.journalReplacement { nodes[node].journal = replacement }
+        if let mark = output.highWater { nodes[node].highWater = mark }
         if !output.journalAppends.isEmpty || output.journalReplacement != nil { nodes[node].journaledThisStep = true }
         trace.record(time: now, node: node, messages: output.messages.count, committed: output.committed.count)
         for outbound in output.messages { send(outbound, from: node) }
@@ -460,6 +488,9 @@ public final class Simulation {
         let signature = try! signers[Int(validator)].sign(digest: digest)
         let envelope = SignedEnvelope(sender: validator, message: message, signature: signature)
         if nodes[node].isHonest, let key = checkVote(message, validator: validator) { nodes[node].lastStepVotes.append(key) }
+        if nodes[node].isHonest, let key = checkViewMessage(message, validator: validator, digest: digest) {
+            nodes[node].lastStepViewMessages.append(key)
+        }
         // The bytes a peer would carry: encoded once, decoded strictly. A faulty validator's
         // non-canonical message (e.g. a certificate with a signer twice) dies at the decoder.
         guard let decoded = try? SignedEnvelope.decode(envelope.canonicalBytes), decoded == envelope else {
@@ -608,6 +639,8 @@ public final class Simulation {
         result.stateTransfers += counters.stateTransfersStarted
         result.equivocations += counters.evidenceCount
         result.forgedDropped += counters.dropped(.badSignature)
+        result.rollbacksDetected += counters.rollbacksDetected
+        result.votesRefusedBelowFloor += counters.votesRefusedBelowFloor
         nodes[node].replica.counters = ReplicaCounters()
     }
 }

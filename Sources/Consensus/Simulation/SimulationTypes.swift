@@ -47,16 +47,19 @@ public struct SimulationResult: Sendable {
     public var forgedDropped = 0
     /// How often each Byzantine strategy acted (by raw name).
     public var strategyActions: [String: Int] = [:]
-    /// The most messages one sender held in one honest replica's future buffer, and the
-    /// largest honest mempool, over the run.
-    public var futureBufferPerSenderMax = 0
-    public var mempoolMax = 0
+    /// The largest bounded structures of any honest replica over the run.
+    public var bounds = BoundMaxima()
     public var longFaultPhase = false
     /// Messages lost to a correlated loss of one kind.
     public var lostByKind = 0
     /// Crashes at each crash point (`CrashPoint` raw names) and rolling restarts completed.
     public var crashPoints: [String: Int] = [:]
     public var rollingRestarts = 0
+    /// Data directories restored from an older copy, restarts that found their journal behind
+    /// the high-water mark, and the votes refused below it.
+    public var rollbacks = 0
+    public var rollbacksDetected = 0
+    public var votesRefusedBelowFloor = 0
     /// Transactions a replica gave back to its host (mempool full), and those lost because
     /// the node holding them crashed (the host's queue and the replica's mempool are memory).
     public var refusedTransactions = 0

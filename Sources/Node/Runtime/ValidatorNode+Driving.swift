@@ -87,8 +87,9 @@ extension ValidatorNode {
         }
     }
 
-    /// The journal must be durable before any message of the step leaves; if it cannot be
-    /// written the node stops rather than risk voting twice differently after a restart.
+    /// The journal and the voting high-water mark must be durable before any message of the step
+    /// leaves; if they cannot be written the node stops rather than risk voting twice differently
+    /// after a restart.
     private func persistJournal(_ output: ReplicaOutput) {
         do {
             if let replacement = output.journalReplacement {
@@ -98,6 +99,10 @@ extension ValidatorNode {
             }
         } catch {
             fail("cannot write the consensus journal: \(error)")
+        }
+        guard let mark = output.highWater else { return }
+        do { try highWaterFile.write(mark) } catch {
+            fail("cannot write the voting high-water mark \(highWaterFile.path): \(error)")
         }
     }
 

@@ -17,6 +17,8 @@ public actor ValidatorNode {
     let selfIndex: UInt16
     let nodeKey: SigningKey
     let store: LedgerStore
+    /// The voting high-water mark, kept beside the data directory (see `HighWaterFile`).
+    let highWaterFile: HighWaterFile
     /// Read-only connections for the client API's queries, usable off the actor.
     nonisolated let ledgerQueries: LedgerQueries
     var state: LedgerState
@@ -60,6 +62,7 @@ public actor ValidatorNode {
         nodeKey = key
         self.logger = logger
         metricsRegistry = NodeMetrics(node: genesis.validators[index].name.value)
+        highWaterFile = HighWaterFile(besideDataDirectory: configuration.dataDirectory)
         do {
             store = try LedgerStore(directory: configuration.dataDirectory, genesis: genesis)
             state = try store.loadState()
@@ -90,6 +93,9 @@ public actor ValidatorNode {
         let recovery = try recoveryFromStore()
         logger.info("starting \(name) (validator \(selfIndex) of \(genesis.validators.count)) at height \(state.height), genesis \(genesisHash.shortHex), \(recovery.journal.count) journal records")
         drive(.restart(recovery))
+        if let floor = replica.votingFloor {
+            logger.critical("the data directory is older than the votes this validator signed (\(highWaterFile.path): \(floor)): it was restored from an older copy. The node will not vote at or below that point, so it can never contradict a vote it sent; it commits on the others' votes, catches up, and votes again above it.")
+        }
         let port = try await network.start()
         logger.info("listening for peers on port \(port)")
         let tickMillis = UInt64(genesis.consensus.tickMillis)
@@ -136,7 +142,7 @@ public actor ValidatorNode {
                 executions.append(ExecutionResult(height: height, stateRoot: stored.rootsAfter.stateRoot, receiptsRoot: stored.rootsAfter.receiptsRoot))
             }
         }
-        return Recovery(journal: journal, committedHeaders: headers, executions: executions)
+        return Recovery(journal: journal, committedHeaders: headers, executions: executions, highWater: try highWaterFile.read())
     }
 
     private func log(_ event: PeerEvent) {

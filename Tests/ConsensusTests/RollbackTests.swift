@@ -1,0 +1,86 @@
+@testable import Consensus
+import LedgerCore
+import LedgerCrypto
+import Testing
+
+/// A validator's data directory restored from an older copy: its journal forgets votes it sent.
+/// The host's voting high-water mark, kept apart from the data directory, tells the restarted
+/// replica so, and it refuses every vote at or below the mark.
+@Suite("A rolled-back data directory never makes a validator vote twice")
+struct RollbackTests {
+    /// The primary proposes B1, which nobody receives; its data directory then goes back to a
+    /// copy taken before. Offered other work, it would propose another block at the same view
+    /// and height — an honest validator equivocating.
+    @Test("a primary restored from an older copy proposes nothing where it already proposed, and the network goes on")
+    func rolledBackPrimaryDoesNotEquivocate() throws {
+        var cluster = Cluster()
+        let backup = (journal: cluster.journals[0], store: cluster.stores[0], executions: cluster.executions[0])
+        cluster.filter = { $0.from != 0 }
+        cluster.offer([cluster.transaction()], to: 0)
+        let first = try #require(cluster.messages(from: 0) { $0.isPrePrepare }.first)
+        #expect(cluster.highWaters[0] == VotingHighWater(view: 0, height: 1))
+
+        // Roll back: the copy replaces journal and store; the high-water mark stays.
+        cluster.journals[0] = backup.journal
+        cluster.stores[0] = backup.store
+        cluster.executions[0] = backup.executions
+        cluster.restart(0)
+        #expect(cluster.replicas[0].votingFloor == VotingHighWater(view: 0, height: 1))
+        #expect(cluster.replicas[0].counters.rollbacksDetected == 1)
+        cluster.filter = { _ in true }
+        let second = cluster.transaction()
+        cluster.offer([second], to: 0)
+        cluster.tick(40)
+
+        let proposals = cluster.messages(from: 0) { $0.isPrePrepare && $0.prePrepareKey == first.prePrepareKey }
+        #expect(proposals.count == 1, "validator 0 proposed two different blocks at view 0, height 1")
+        #expect(cluster.replicas[0].counters.votesRefusedBelowFloor >= 1)
+        // The others changed view and committed the work; the rolled-back replica caught up.
+        for index in 0..<4 {
+            #expect(cluster.stores[index].contains { $0.block.transactions.contains(second) }, "replica \(index)")
+        }
+    }
+
+    @Test("the floor survives a later restart and journal compaction")
+    func floorIsDurable() {
+        var cluster = Cluster()
+        cluster.highWaters[2] = VotingHighWater(view: 5, height: 40)
+        cluster.restart(2)
+        #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 5, height: 40))
+        // Restarted again with the same journal (which now holds the floor) and no host mark.
+        cluster.highWaters[2] = nil
+        cluster.restart(2)
+        #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 5, height: 40))
+        #expect(cluster.replicas[2].journalSnapshot().contains(JournalRecord.floor(VotingHighWater(view: 5, height: 40)).encoded))
+    }
+
+    @Test("a normal restart, journal intact, sets no floor")
+    func intactJournalHasNoFloor() {
+        var cluster = Cluster()
+        for _ in 0..<3 { cluster.offer([cluster.transaction()], to: 0) }
+        cluster.tick(3)
+        for index: UInt16 in 0..<4 {
+            cluster.restart(index)
+            #expect(cluster.replicas[Int(index)].votingFloor == nil, "replica \(index)")
+        }
+        cluster.offer([cluster.transaction()], to: 0)
+        #expect((0..<4).allSatisfy { cluster.height($0) == 4 })
+    }
+
+    @Test("what a floor forbids")
+    func floorRules() {
+        let floor = VotingHighWater(view: 2, height: 10)
+        func vote(_ view: UInt64, _ height: UInt64) -> ConsensusMessage { .prepare(Vote(view: view, height: height, blockHash: .zero)) }
+        #expect(floor.forbids(vote(2, 10)) && floor.forbids(vote(1, 50)) && floor.forbids(vote(2, 3)))
+        #expect(!floor.forbids(vote(2, 11)) && !floor.forbids(vote(3, 1)))
+        #expect(floor.forbids(.viewChange(ViewChange(newView: 2, checkpoint: nil, prepared: []))))
+        #expect(!floor.forbids(.viewChange(ViewChange(newView: 3, checkpoint: nil, prepared: []))))
+        #expect(!floor.forbids(.checkpoint(Checkpoint(height: 5, blockHash: .zero, stateRoot: .zero))))
+        let record = JournalRecord.floor(floor)
+        #expect((try? JournalRecord(canonicalBytes: record.encoded)) == record)
+    }
+}
+
+extension ConsensusMessage {
+    var prePrepareKey: String? { if case .prePrepare(let p) = self { "\(p.view)/\(p.height)" } else { nil } }
+}
