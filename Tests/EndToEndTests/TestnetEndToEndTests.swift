@@ -119,6 +119,10 @@ struct TestnetEndToEndTests {
             let audit = try net.run(["verify", "--data-dir", net.dataDirectory(node), "--genesis", "\(net.directory)/genesis.json"])
             #expect(audit.status == 0, "node-\(node): \(audit.output)")
             #expect(audit.output.contains("PASSED"))
+            // Every validator voted, so each kept its voting high-water mark beside its data directory.
+            let mark = net.dataDirectory(node) + ".vote-high-water.json"
+            let text = (try? String(contentsOfFile: mark, encoding: .utf8)) ?? ""
+            #expect(text.contains("\"view\"") && text.contains("\"height\""), "node-\(node): \(mark) holds \(text)")
         }
     }
 

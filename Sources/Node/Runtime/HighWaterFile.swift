@@ -11,10 +11,13 @@ import Foundation
 struct HighWaterFile: Sendable {
     let path: String
 
-    /// `vote-high-water.json` in the directory that holds the data directory.
+    /// `<name>.vote-high-water.json` beside the data directory `<name>` (for `node-0/data`:
+    /// `node-0/data.vote-high-water.json`): named after it, so that validators whose data
+    /// directories share a parent never share a mark.
     init(besideDataDirectory dataDirectory: String) {
-        let parent = URL(fileURLWithPath: dataDirectory).standardized.deletingLastPathComponent()
-        path = parent.appendingPathComponent("vote-high-water.json").path
+        let directory = URL(fileURLWithPath: dataDirectory).standardized
+        let parent = directory.deletingLastPathComponent()
+        path = parent.appendingPathComponent(directory.lastPathComponent + ".vote-high-water.json").path
     }
 
     private struct Contents: Codable {

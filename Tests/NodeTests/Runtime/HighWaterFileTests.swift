@@ -16,7 +16,8 @@ struct HighWaterFileTests {
         let home = try temporaryHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let file = HighWaterFile(besideDataDirectory: home + "/data")
-        #expect(file.path == URL(fileURLWithPath: home).standardized.appendingPathComponent("vote-high-water.json").path)
+        #expect(file.path == URL(fileURLWithPath: home).standardized.appendingPathComponent("data.vote-high-water.json").path)
+        #expect(HighWaterFile(besideDataDirectory: "/srv/gl/node-1").path != HighWaterFile(besideDataDirectory: "/srv/gl/node-2").path)
         #expect(try file.read() == nil)
         try file.write(VotingHighWater(view: 3, height: 1_207))
         try file.write(VotingHighWater(view: 4, height: 9))
