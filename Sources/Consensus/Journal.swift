@@ -121,15 +121,18 @@ extension Replica {
             executions[result.height] = result
             executedHeight = max(executedHeight, result.height)
         }
+        var unreadable = 0
         for bytes in recovery.journal {
             guard let record = try? JournalRecord(canonicalBytes: bytes) else {
                 drop(.invalidContent)
+                unreadable += 1
                 continue
             }
             apply(record)
         }
+        counters.unreadableJournalRecords += unreadable
         if let stableCertificate, stableCertificate.height <= committedHeight { lowWatermark = stableCertificate.height }
-        checkHighWater(recovery.highWater)
+        checkHighWater(recovery.highWater, journalDamaged: unreadable > 0)
         // The installed NEW-VIEW's re-proposals bind their heights first; then the votes this
         // replica sent in the current view say how far each slot got.
         if boundReproposals?.view != view || isViewChanging { boundReproposals = nil }
@@ -214,13 +217,22 @@ extension Replica {
 
     /// A host's mark beyond what the journal shows means the data directory was rolled back:
     /// this replica may have voted where its journal is silent, so it votes nowhere at or below
-    /// the mark, durably (a `.floor` record).
-    private mutating func checkHighWater(_ hostMark: VotingHighWater?) {
+    /// the mark, durably (a `.floor` record). A journal with an unreadable record (torn, corrupt)
+    /// may have lost any vote, or a NEW-VIEW's bindings: then nothing is voted in any view up to
+    /// the highest known, at any height, until the next view change.
+    private mutating func checkHighWater(_ hostMark: VotingHighWater?, journalDamaged: Bool) {
         let journalMark = journalHighWater
-        highWater = max(journalMark, hostMark ?? journalMark)
-        guard let hostMark, hostMark > journalMark else { return }
-        counters.rollbacksDetected += 1
-        votingFloor = max(votingFloor ?? hostMark, hostMark)
-        output.journalAppends.append(JournalRecord.floor(hostMark).encoded)
+        let known = max(journalMark, hostMark ?? journalMark)
+        highWater = known
+        let floor: VotingHighWater
+        if journalDamaged {
+            floor = VotingHighWater(view: known.view, height: UInt64.max)
+        } else {
+            guard let hostMark, hostMark > journalMark else { return }
+            counters.rollbacksDetected += 1
+            floor = hostMark
+        }
+        votingFloor = max(votingFloor ?? floor, floor)
+        output.journalAppends.append(JournalRecord.floor(floor).encoded)
     }
 }

@@ -22,6 +22,8 @@ struct Mempool: Sendable {
     private(set) var ordered: [Transaction] = []
     private var origins: [Digest: UInt16] = [:]
     private var countByOrigin: [UInt16: Int] = [:]
+    /// The tick each transaction arrived, or was last forwarded again (`takeStale`).
+    private var forwardedAt: [Digest: UInt64] = [:]
 
     init(selfIndex: UInt16 = 0, validatorCount: Int = 1, ownCapacity: Int = Mempool.ownCapacityMax) {
         self.selfIndex = selfIndex
@@ -42,10 +44,11 @@ struct Mempool: Sendable {
 
     enum Insertion: Equatable { case inserted, duplicate, full }
 
-    mutating func insert(_ transaction: Transaction, from origin: UInt16) -> Insertion {
+    mutating func insert(_ transaction: Transaction, from origin: UInt16, atTick tick: UInt64 = 0) -> Insertion {
         guard origins[transaction.id] == nil else { return .duplicate }
         guard room(for: origin) > 0 else { return .full }
         origins[transaction.id] = origin
+        forwardedAt[transaction.id] = tick
         countByOrigin[origin, default: 0] += 1
         ordered.append(transaction)
         return .inserted
@@ -56,9 +59,21 @@ struct Mempool: Sendable {
         ordered.removeAll { removed.contains($0.id) }
         for id in removed {
             guard let origin = origins.removeValue(forKey: id) else { continue }
+            forwardedAt[id] = nil
             countByOrigin[origin, default: 0] -= 1
             if countByOrigin[origin] == 0 { countByOrigin[origin] = nil }
         }
+    }
+
+    /// Up to `limit` transactions, oldest first, that arrived or were last forwarded at or before
+    /// `threshold`; they count as forwarded at `now`.
+    mutating func takeStale(atOrBefore threshold: UInt64, limit: Int, now: UInt64) -> [Transaction] {
+        var stale: [Transaction] = []
+        for transaction in ordered where stale.count < limit && forwardedAt[transaction.id, default: 0] <= threshold {
+            stale.append(transaction)
+            forwardedAt[transaction.id] = now
+        }
+        return stale
     }
 
     /// Up to `limit` transactions, oldest first, skipping `excluded`.

@@ -25,7 +25,7 @@ extension Replica {
             guard config.rules.violation(transaction) == nil else { drop(.invalidTransaction); continue }
             guard !mempool.contains(transaction.id), !committedTransactionIDs.contains(transaction.id) else { continue }
             guard (try? transaction.verifySignature(using: config.verifier)) != nil else { drop(.badSignature); continue }
-            switch mempool.insert(transaction, from: origin) {
+            switch mempool.insert(transaction, from: origin, atTick: tickCount) {
             case .inserted: accepted.append(transaction)
             case .duplicate: break
             case .full:
@@ -234,6 +234,12 @@ extension Replica {
     /// The primary batches mempool transactions into new blocks, pipelined up to a depth.
     mutating func propose() {
         guard isPrimary, !isViewChanging else { return }
+        // Below a rollback floor this primary may already have proposed the next height: it
+        // cannot propose, so it gives up its view (alone it would wait for good, with n = 1).
+        if let votingFloor, view <= votingFloor.view, max(committedHeight, slots.keys.max() ?? 0) + 1 <= votingFloor.height,
+           !mempool.isEmpty || sealsReceipts(height: committedHeight + 1) {
+            return startViewChange(to: view + 1)
+        }
         for _ in 0..<Replica.pipelineDepthMax {
             let height = max(committedHeight, slots.keys.max() ?? 0) + 1
             guard height <= highWatermark, height > lowWatermark, height - committedHeight <= Replica.pipelineDepthMax else { return }

@@ -22,6 +22,25 @@ extension Replica {
         resendPrePrepares()
         resendCheckpoint()
         requestMissingBodies()
+        forwardStaleTransactions()
+    }
+
+    /// Every two view timeouts, a replica that is not the working primary sends every replica
+    /// the transactions it has held for that long: a FORWARD lost on the way (a link down, a
+    /// peer restarting) would otherwise leave them with this replica alone, and while other
+    /// work commits its view timer keeps restarting, so it never relays or complains (the
+    /// simulator's "stalled" check found it: seed 1044 of n = 6). Duplicates cost the receivers
+    /// a lookup, not a signature check.
+    mutating func forwardStaleTransactions() {
+        let period = 2 * UInt64(parameters.viewTimeoutTicks)
+        guard tickCount >= staleForwardTick, !mempool.isEmpty else { return }
+        staleForwardTick = tickCount + period
+        let proposes = isPrimary && !isViewChanging && !(votingFloor.map { view <= $0.view } ?? false)
+        guard !proposes, tickCount >= period else { return }
+        let stale = mempool.takeStale(atOrBefore: tickCount - period, limit: ConsensusLimits.forwardTransactionsMax, now: tickCount)
+        guard !stale.isEmpty else { return }
+        counters.staleForwards += 1
+        send(.forward(stale), to: .broadcast)
     }
 
     /// A replica repeats its latest CHECKPOINT every view timeout while that checkpoint is not

@@ -76,6 +76,7 @@ public struct Replica: Sendable {
     var viewChangeResendTick: UInt64 = 0
     var prePrepareResendTick: UInt64 = 0
     var checkpointResendTick: UInt64 = 0
+    var staleForwardTick: UInt64 = 0
     /// Per validator and view timeout: BLOCK-RESPONSEs, NEW-VIEW re-sends and answers to a behind
     /// CHECKPOINT this replica gives.
     var bodyAnswers = AnswerBudget(answersPerPeriod: 32)

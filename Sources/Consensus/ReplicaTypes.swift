@@ -222,10 +222,14 @@ public struct ReplicaCounters: Sendable {
     public var prePrepareResends = 0
     /// Times a backup's timer ran out and it relayed its transactions to the primary first.
     public var relaysToPrimary = 0
+    /// FORWARDs of transactions this replica had held for two view timeouts.
+    public var staleForwards = 0
     /// CHECKPOINTs this replica repeated because they were not yet stable.
     public var checkpointResends = 0
     /// Votes not sent because a restart found the journal behind the high-water mark.
     public var votesRefusedBelowFloor = 0
+    /// Journal records a restart could not decode (torn or corrupt): they set a floor.
+    public var unreadableJournalRecords = 0
     /// Restarts that found the journal behind the host's high-water mark.
     public var rollbacksDetected = 0
     /// Conflicting certificates or broken parent links: impossible with ≤ f faults.

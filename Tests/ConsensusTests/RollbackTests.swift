@@ -11,7 +11,7 @@ struct RollbackTests {
     /// The primary proposes B1, which nobody receives; its data directory then goes back to a
     /// copy taken before. Offered other work, it would propose another block at the same view
     /// and height — an honest validator equivocating.
-    @Test("a primary restored from an older copy proposes nothing where it already proposed, and the network goes on")
+    @Test("a primary restored from an older copy proposes nothing where it already proposed, leaves its view, and the network goes on")
     func rolledBackPrimaryDoesNotEquivocate() throws {
         var cluster = Cluster()
         let backup = (journal: cluster.journals[0], store: cluster.stores[0], executions: cluster.executions[0])
@@ -34,7 +34,8 @@ struct RollbackTests {
 
         let proposals = cluster.messages(from: 0) { $0.isPrePrepare && $0.prePrepareKey == first.prePrepareKey }
         #expect(proposals.count == 1, "validator 0 proposed two different blocks at view 0, height 1")
-        #expect(cluster.replicas[0].counters.votesRefusedBelowFloor >= 1)
+        // It could not propose below its floor, so it gave up view 0 instead of waiting in it.
+        #expect(cluster.replicas[0].view >= 1)
         // The others changed view and committed the work; the rolled-back replica caught up.
         for index in 0..<4 {
             #expect(cluster.stores[index].contains { $0.block.transactions.contains(second) }, "replica \(index)")
@@ -83,4 +84,45 @@ struct RollbackTests {
 
 extension ConsensusMessage {
     var prePrepareKey: String? { if case .prePrepare(let p) = self { "\(p.view)/\(p.height)" } else { nil } }
+}
+
+@Suite("A torn journal record never makes a validator vote twice")
+struct TornJournalTests {
+    @Test("a restart with an unreadable journal record votes in no view it knew, and rejoins in the next")
+    func tornRecordSetsAFloor() {
+        var cluster = Cluster()
+        cluster.offer([cluster.transaction()], to: 0)
+        let view = cluster.replicas[1].view
+        // Tear replica 1's last record, then restart it.
+        let last = cluster.journals[1].count - 1
+        cluster.journals[1][last] = Array(cluster.journals[1][last].prefix(cluster.journals[1][last].count / 2))
+        cluster.restart(1)
+        #expect(cluster.replicas[1].counters.unreadableJournalRecords == 1)
+        #expect(cluster.replicas[1].votingFloor == VotingHighWater(view: view, height: UInt64.max))
+        // The others still commit (3 of 4 are a quorum); replica 1 follows on their COMMITs.
+        let next = cluster.transaction()
+        cluster.offer([next], to: 0)
+        cluster.tick(5)
+        for index in 0..<4 { #expect(cluster.stores[index].contains { $0.block.transactions.contains(next) }, "replica \(index)") }
+        #expect(cluster.messages(from: 1) { $0.isPrepare && $0.preparedView == view && $0.preparedHeight == 2 }.isEmpty)
+    }
+
+    @Test("a single validator with a damaged journal moves to the next view and goes on")
+    func singleValidatorRecovers() {
+        var cluster = Cluster(count: 1)
+        cluster.offer([cluster.transaction()], to: 0)
+        #expect(cluster.height(0) == 1)
+        cluster.journals[0][0] = [0xFF]
+        cluster.restart(0)
+        let next = cluster.transaction()
+        cluster.offer([next], to: 0)
+        cluster.tick(20)
+        #expect(cluster.replicas[0].view >= 1)
+        #expect(cluster.stores[0].contains { $0.block.transactions.contains(next) })
+    }
+}
+
+extension ConsensusMessage {
+    var preparedView: UInt64? { if case .prepare(let vote) = self { vote.view } else { nil } }
+    var preparedHeight: UInt64? { if case .prepare(let vote) = self { vote.height } else { nil } }
 }

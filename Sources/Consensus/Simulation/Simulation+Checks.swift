@@ -105,30 +105,58 @@ extension Simulation {
         let allowed = UInt64(faultsTolerated + 1 + (skewedBeyondBound == nil ? 0 : 1))
         trace.line("t=\(now) observed: view \(viewAtStable) → \(view)", keep: options.trace)
         if view > viewAtStable + allowed {
-            violation("liveness: the view kept growing in a healthy network: \(viewAtStable) → \(view) in \(Simulation.observationMillis) ms")
+            violation("liveness: the view kept growing in a healthy network: \(viewAtStable) → \(view) in \(now - (stableAt ?? now)) ms")
         }
     }
 
-    /// Whatever an honest replica accepted from its host is committed or still waiting in its
-    /// mempool at the end: never dropped without a word (a crash excepted, where memory is
-    /// lost). What still waits after the quiet observation window is counted, not failed: a
-    /// faulty primary can stall transactions only one replica holds (docs/consensus.md,
-    /// "Known gaps").
-    func checkNothingLost() {
+    /// What honest replicas accepted from their hosts and is not committed anywhere: dropped
+    /// (neither in the accepting replica's mempool nor committed — a crash excepted, where
+    /// memory is lost, and the transaction is then no longer in `acceptedBy`), and waiting per
+    /// node (in its mempool, or still queued by its host).
+    func uncommitted() -> (dropped: Int, example: (Digest, Int)?, waiting: [Int: (mempool: Int, host: Int)]) {
         var committed = Set<Digest>()
         for node in honestNodes { for entry in nodes[node].store { for transaction in entry.block.transactions { committed.insert(transaction.id) } } }
         var dropped = 0
         var example: (Digest, Int)?
+        var waiting: [Int: (mempool: Int, host: Int)] = [:]
         for (id, node) in acceptedBy where !committed.contains(id) {
             guard !nodes[node].replica.mempool.contains(id) else {
-                result.waitingAtEnd += 1
+                waiting[node, default: (0, 0)].mempool += 1
                 continue
             }
             dropped += 1
             if example == nil || (id.hex, node) < (example!.0.hex, example!.1) { example = (id, node) }
         }
+        for node in honestNodes where !hostQueues[node].isEmpty { waiting[node, default: (0, 0)].host += hostQueues[node].count }
+        return (dropped, example, waiting)
+    }
+
+    /// The waiting that counts against liveness: at replicas that are up to date. A replica still
+    /// catching up (a faulty state-transfer peer, a missed NEW-VIEW) holds its clients' work until
+    /// it has — its own share of its mempool is full of transactions the others committed.
+    func stalled(_ waiting: [Int: (mempool: Int, host: Int)]) -> [Int: (mempool: Int, host: Int)] {
+        let highest = honestNodes.map { nodes[$0].store.count }.max() ?? 0
+        return waiting.filter { nodes[$0.key].store.count + 2 >= highest }
+    }
+
+    /// Whatever an honest replica accepted from its host is committed in the end: never dropped
+    /// without a word, and, in a healthy network, committed within `drainBoundMillis` of the
+    /// targets being reached at every up-to-date replica. Counted, not failed: what waits at a
+    /// replica still catching up, and everything when a primary's clock runs beyond the bound —
+    /// it is slow, each proposal waiting until the others' clocks reach its timestamp, and never
+    /// slow enough to be voted out (docs/consensus.md, "Known gaps").
+    func checkNothingLost() {
+        let (dropped, example, waiting) = uncommitted()
+        result.waitingAtEnd += waiting.values.reduce(0) { $0 + $1.mempool + $1.host }
         if dropped > 0, let (id, node) = example {
             violation("lost: \(dropped) transactions honest replicas accepted are neither committed nor in their mempools (e.g. \(id.shortHex) at n\(node))")
+        }
+        let stalled = stalled(waiting)
+        if !stalled.isEmpty, skewedBeyondBound == nil {
+            let count = stalled.values.reduce(0) { $0 + $1.mempool + $1.host }
+            let detail = stalled.keys.sorted().map { "n\($0): \(stalled[$0]!.mempool) in its mempool, \(stalled[$0]!.host) queued by its host" }
+            violation("stalled: \(count) transactions honest replicas accepted still wait uncommitted \(Simulation.drainBoundMillis) ms after the targets were reached in a healthy network (\(detail.joined(separator: "; ")))")
+            for node in nodes.indices { trace.line("state n\(node): \(nodes[node].replica.stateSummary)", keep: options.trace) }
         }
     }
 

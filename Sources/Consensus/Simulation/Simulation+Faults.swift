@@ -120,6 +120,13 @@ extension Simulation {
             nodes[node].executions.removeLast(min(lost, nodes[node].executions.count))
             detail = " (\(lost) committed blocks not stored)"
         }
+        // One crash in 8 also tears a journal record (a damaged disk, a torn write).
+        if random.below(8) == 0, !nodes[node].journal.isEmpty {
+            let index = Int(random.below(UInt64(nodes[node].journal.count)))
+            nodes[node].journal[index] = Array(nodes[node].journal[index].prefix(nodes[node].journal[index].count / 2))
+            result.tornJournalRecords += 1
+            detail += " (journal record \(index) torn)"
+        }
         result.crashPoints[point.rawValue, default: 0] += 1
         goDown(node)
         trace.line("t=\(now) crash n\(node) \(point.rawValue)\(detail)", keep: options.trace)

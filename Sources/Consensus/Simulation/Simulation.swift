@@ -19,6 +19,7 @@ public final class Simulation {
         case lossByKind(String?)
         case backup
         case rollback(node: Int)
+        case slowDisk
     }
 
     struct Node {
@@ -36,6 +37,12 @@ public final class Simulation {
         var highWaterBeforeStep: VotingHighWater?
         /// A copy of the data directory (journal, store, executions) taken earlier.
         var backup: (journal: [[UInt8]], store: [CommittedBlock], executions: [ExecutionResult])?
+        /// A slow disk: until `slowDiskUntil` each journal write (and so each step's sends) takes
+        /// `slowDiskMillis` longer, and the host's send queue per peer holds `sendQueueMax`
+        /// messages (delivery times of those queued, per peer).
+        var slowDiskUntil: UInt64 = 0
+        var slowDiskMillis: UInt64 = 0
+        var sendQueues: [Int: [UInt64]] = [:]
         var lastStepMessageIDs: [UInt64] = []
         var lastStepVotes: [VoteRecordKey] = []
         var lastStepViewMessages: [ViewMessageKey] = []
@@ -70,6 +77,9 @@ public final class Simulation {
     /// How long the run goes on once every honest replica reached its targets: the view
     /// number must stop growing and nothing accepted may be lost.
     static let observationMillis: UInt64 = 3_000
+    /// How long after the targets are reached everything accepted must be committed at every
+    /// up-to-date replica (`checkNothingLost`).
+    static let drainBoundMillis: UInt64 = 10_000
 
     let options: SimulationOptions
     var random: SplitMix64
@@ -131,6 +141,7 @@ public final class Simulation {
     /// When every honest replica reached its targets, and the highest honest view then.
     var stableAt: UInt64?
     var viewAtStable: UInt64 = 0
+    var nextDrainCheck: UInt64 = 0
     /// Every message of this kind is lost while set (correlated loss).
     var lostKind: String?
     /// The one node that still receives the lost kind, if any.
@@ -358,6 +369,7 @@ public final class Simulation {
             hazardRestartsLeft = 3
             // One seed in three restores a validator's data directory from an older copy.
             if !result.longFaultPhase, random.below(3) == 0 { queue.push(.backup, at: 500 + random.below(4_000)) }
+            if random.below(2) == 0 { queue.push(.slowDisk, at: 1_000 + random.below(4_000)) }
         }
         queue.push(.heal, at: faultPhaseMillis)
         var events = 0
@@ -412,6 +424,7 @@ public final class Simulation {
         case .lossByKind(let kind): changeLossByKind(kind)
         case .backup: takeBackup()
         case .rollback(let node): rollBack(node)
+        case .slowDisk: slowDownDisk()
         }
     }
 
@@ -523,7 +536,11 @@ public final class Simulation {
             return
         }
         if !healed, random.chance(perMille: dropPerMille) { return }
-        let extra = delayedKind == envelope.message.kindName ? delayedKindMillis : 0
+        var extra = delayedKind == envelope.message.kindName ? delayedKindMillis : 0
+        if nodes[node].slowDiskUntil > now {
+            extra += nodes[node].slowDiskMillis
+            guard enqueueSend(from: node, to: target, deliveryAt: now + extra) else { return }
+        }
         schedule(envelope, to: target, at: now + latency() + extra, from: node)
         if !healed, random.chance(perMille: duplicatePerMille) { schedule(envelope, to: target, at: now + latency() + extra, from: node) }
     }
@@ -600,7 +617,13 @@ public final class Simulation {
     func checkDone() {
         guard !finished else { return }
         if let stableAt {
-            if now >= stableAt + Simulation.observationMillis { finished = true }
+            // After the observation window, the run goes on (up to the drain bound) until nothing
+            // waits at an up-to-date replica; looked at once per tick.
+            guard now >= stableAt + Simulation.observationMillis, now >= nextDrainCheck else { return }
+            nextDrainCheck = now + UInt64(parameters.tickMillis)
+            if now >= stableAt + Simulation.drainBoundMillis || skewedBeyondBound != nil || stalled(uncommitted().waiting).isEmpty {
+                finished = true
+            }
         } else if allHonestDone() {
             stableAt = now
             viewAtStable = honestNodes.map { nodes[$0].replica.view }.max() ?? 0

@@ -58,14 +58,19 @@ public struct SimulationResult: Sendable {
     /// Data directories restored from an older copy, restarts that found their journal behind
     /// the high-water mark, and the votes refused below it.
     public var rollbacks = 0
+    /// Slow-disk phases, and messages dropped because a slow host's send queue to a peer was full.
+    public var slowDiskPhases = 0
+    public var sendQueueOverflows = 0
+    /// Journal records torn by a crash (the restart finds them unreadable).
+    public var tornJournalRecords = 0
     public var rollbacksDetected = 0
     public var votesRefusedBelowFloor = 0
     /// Transactions a replica gave back to its host (mempool full), and those lost because
     /// the node holding them crashed (the host's queue and the replica's mempool are memory).
     public var refusedTransactions = 0
     public var lostInCrashes = 0
-    /// Accepted transactions still uncommitted in an honest mempool at the end of the quiet
-    /// observation window.
+    /// Accepted transactions still uncommitted in an honest mempool or host queue at the end of
+    /// the quiet observation window (a violation unless a clock runs beyond the bound).
     public var waitingAtEnd = 0
     public var realExecution = false
     /// An honest node's clock ran beyond the skew bound (its future-dated proposals refused).
