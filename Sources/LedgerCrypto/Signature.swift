@@ -48,6 +48,10 @@ public struct Signature: Hashable, Sendable, CustomStringConvertible {
             }
             return (rBytes, sBytes)
         }
+        // Checked before the low-S step: n − s is defined only for s < n (s ≥ n trapped here).
+        guard !Curve.isZero(s[...]), Curve.compare(s[...], Curve.order[...]) < 0 else {
+            throw .malformedSignature(reason: "s is not in 1..<n")
+        }
         let lowS = Curve.compare(s[...], Curve.halfOrder[...]) > 0 ? Curve.subtract(Curve.order, s) : s
         try self.init(raw: r + lowS)
     }

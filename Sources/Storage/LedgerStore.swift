@@ -27,15 +27,24 @@ public final class LedgerStore {
     /// Opens or creates the store in `directory` for `genesis`. Refuses a directory from
     /// another schema version or another genesis.
     public init(directory: String, genesis: Genesis) throws(StorageError) {
+        let path = (directory as NSString).appendingPathComponent(LedgerStore.fileName)
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            // 0700 and 0600 whatever the umask: the ledger, the journal of this validator's votes.
+            try FileModes.createPrivateDirectory(directory)
+            try FileModes.createPrivateFileIfMissing(path)
+            try FileModes.set(FileModes.privateFile, at: path)
         } catch {
-            throw .cannotOpen(path: directory, reason: error.localizedDescription)
+            throw .cannotOpen(path: directory, reason: "\(error)")
         }
-        database = try SQLiteDatabase(path: (directory as NSString).appendingPathComponent(LedgerStore.fileName))
+        database = try SQLiteDatabase(path: path)
         self.genesis = genesis
         genesisHash = genesis.hash
         try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")
+        for suffix in ["-wal", "-shm"] {
+            do { try FileModes.setIfPresent(FileModes.privateFile, at: path + suffix) } catch {
+                throw .cannotOpen(path: path + suffix, reason: error.description)
+            }
+        }
         try database.execute(Schema.statements)
         height = 0
         try checkOrWriteMeta()

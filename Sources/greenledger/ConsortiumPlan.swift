@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import Storage
 
 /// A consortium to create: validators on consecutive ports and members with roles and opening
 /// balances. `write(to:)` creates the genesis and one key file per validator and member,
@@ -59,6 +60,7 @@ struct ConsortiumPlan {
             consensus: ConsensusParameters())
         try genesis.validate()
         try genesis.jsonData().write(to: path)
+        try FileModes.set(FileModes.sharedFile, at: path.path)
         return Created(genesis: genesis, genesisPath: path.path, keysDirectory: keysDirectory)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCrypto
+import Storage
 
 /// Reading and writing key files the way operators expect: private keys as PKCS#8 PEM with
 /// mode 0600, never overwriting an existing file.
@@ -9,10 +10,12 @@ enum KeyFiles {
             throw CLIError("\(path) already exists; refusing to overwrite a key file (move it away or choose another --out)")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // A directory made here is 0700; one the operator named is left as it is.
+        if !FileManager.default.fileExists(atPath: directory.path) { try FileModes.createPrivateDirectory(directory.path) }
         let created = FileManager.default.createFile(
-            atPath: path, contents: Data(try key.pkcs8PEM.utf8), attributes: [.posixPermissions: 0o600])
+            atPath: path, contents: Data(try key.pkcs8PEM.utf8), attributes: [.posixPermissions: FileModes.privateFile])
         guard created else { throw CLIError("cannot write \(path): check the directory exists and is writable") }
+        try FileModes.set(FileModes.privateFile, at: path)
     }
 
     static func readPrivateKey(_ path: String) throws -> SigningKey {

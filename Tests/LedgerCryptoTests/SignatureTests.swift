@@ -86,6 +86,28 @@ struct SignatureTests {
         }
     }
 
+    @Test("a DER signature with s at or above the group order is malformed, not a trap")
+    func derScalarOutOfRange() {
+        func integer(_ bytes: [UInt8]) -> [UInt8] {
+            var trimmed = Array(bytes.drop(while: { $0 == 0 }))
+            if trimmed.isEmpty { trimmed = [0] }
+            if trimmed[0] & 0x80 != 0 { trimmed.insert(0, at: 0) }
+            return [0x02, UInt8(trimmed.count)] + trimmed
+        }
+        let one = [UInt8](repeating: 0, count: 31) + [1]
+        var orderPlusOne = Curve.order
+        orderPlusOne[31] += 1
+        for s in [Curve.order, orderPlusOne, [UInt8](repeating: 0xFF, count: 32), [UInt8](repeating: 0, count: 32)] {
+            let body = integer(one) + integer(s)
+            #expect {
+                try Signature(derEncoded: [0x30, UInt8(body.count)] + body)
+            } throws: { error in
+                if case CryptoError.malformedSignature = error { return true }
+                return false
+            }
+        }
+    }
+
     @Test("private keys round-trip through PKCS#8 PEM and public keys through SPKI PEM and DER")
     func keyEncodings() throws {
         let key = try SigningKey()

@@ -1,5 +1,6 @@
 import Consensus
 import Foundation
+import Storage
 
 /// The replica's voting high-water mark (see `VotingHighWater`), in its own small file beside
 /// the data directory — deliberately not in it: restoring the data directory from an older copy
@@ -42,6 +43,7 @@ struct HighWaterFile: Sendable {
         guard FileManager.default.createFile(atPath: temporary, contents: bytes) else {
             throw NodeError.startup("cannot create \(temporary)")
         }
+        try FileModes.set(FileModes.privateFile, at: temporary)
         try HighWaterFile.fsync(path: temporary)
         if rename(temporary, path) != 0 { throw NodeError.startup("cannot rename \(temporary) to \(path): errno \(errno)") }
         try HighWaterFile.fsync(path: (path as NSString).deletingLastPathComponent)
