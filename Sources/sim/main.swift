@@ -81,7 +81,7 @@ struct Totals {
     var strategies: [String: Int] = [:]
     var crashPoints: [String: Int] = [:]
     var rollbacks = 0, rollbacksDetected = 0, votesRefusedBelowFloor = 0, tornRecords = 0, slowDisks = 0, sendQueueOverflows = 0
-    var rollingRestarts = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
+    var rollingRestarts = 0, aimedRollingRestarts = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
     var realExecutionSeeds = 0, failedReceipts = 0, clockBeyondBoundSeeds = 0, waitingAtEnd = 0
     var bounds = BoundMaxima()
 
@@ -101,6 +101,7 @@ struct Totals {
         strategies.merge(result.strategyActions, uniquingKeysWith: +)
         crashPoints.merge(result.crashPoints, uniquingKeysWith: +)
         rollingRestarts += result.rollingRestarts
+        aimedRollingRestarts += result.aimedRollingRestarts
         rollbacks += result.rollbacks
         tornRecords += result.tornJournalRecords
         slowDisks += result.slowDiskPhases
@@ -121,7 +122,7 @@ struct Totals {
     var faultLine: String {
         let strategyText = ByzantineStrategy.allCases.map { "\($0.rawValue)=\(strategies[$0.rawValue, default: 0])" }.joined(separator: " ")
         let crashText = (CrashPointName.all).map { "\($0)=\(crashPoints[$0, default: 0])" }.joined(separator: " ")
-        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) votesRefusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
+        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) aimed=\(aimedRollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) votesRefusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
     }
 
     /// The fault classes a CI-sized run at `replicas` validators must have exercised.
@@ -136,7 +137,8 @@ struct Totals {
         }
         if replicas >= 4 {
             expected += [("restarts during a view change", restartsInViewChange), ("Twins equivocations", equivocations),
-                         ("rolling restarts", rollingRestarts), ("clocks beyond the skew bound", clockBeyondBoundSeeds),
+                         ("rolling restarts", rollingRestarts), ("rolling restarts aimed at a re-proposed height", aimedRollingRestarts),
+                         ("clocks beyond the skew bound", clockBeyondBoundSeeds),
                          ("data directories rolled back", rollbacks), ("rollbacks detected", rollbacksDetected),
                          ("votes refused below a rollback floor", votesRefusedBelowFloor), ("torn journal records", tornRecords),
                          ("slow disks", slowDisks), ("send-queue overflows", sendQueueOverflows)]

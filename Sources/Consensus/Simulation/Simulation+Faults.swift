@@ -10,7 +10,9 @@ extension Simulation {
         let a = nodes[sender]
         let b = nodes[receiver]
         if a.twinSide != nil || b.twinSide != nil, a.side != b.side, !random.chance(perMille: twinLeakPerMille) { return true }
-        guard !healed, let partition else { return false }
+        guard !healed else { return false }
+        if now < isolatedUntil, isolated.contains(sender) != isolated.contains(receiver) { return true }
+        guard let partition else { return false }
         switch partition {
         case .groups(let group): return group[sender] != group[receiver]
         case .oneWay(let from, let to): return from.contains(sender) && to.contains(receiver)
@@ -19,6 +21,12 @@ extension Simulation {
 
     func changePartition() {
         guard !healed else { return }
+        if calm {
+            // No partition on top of an aimed schedule; the next change comes after it.
+            partition = nil
+            queue.push(.partition, at: isolatedUntil + 1)
+            return
+        }
         let count = nodes.count
         switch random.below(4) {
         case 0:
@@ -162,17 +170,21 @@ extension Simulation {
             queue.push(.lossByKind(nil), at: now + 1_000 + random.below(4_000))
             return
         }
-        guard lostKind == nil else {
+        guard lostKind == nil, !calm else {
             queue.push(.lossByKind(nil), at: now + 1_000 + random.below(4_000))
             return
         }
         let kinds = ["CHECKPOINT", "COMMIT", "PREPARE", "PRE-PREPARE", "VIEW-CHANGE", "NEW-VIEW", "BLOCK-RESPONSE"]
-        lostKind = kinds[Int(random.below(UInt64(kinds.count)))]
+        // While the seed has aimed rolling restarts left, one loss in three is of every COMMIT
+        // but to one honest replica: it alone commits what the others only prepare, which the
+        // next view re-proposes (the state an aimed rolling restart needs).
+        let commitsToOne = hazardRestartsLeft > 0 && random.below(3) == 0
+        lostKind = commitsToOne ? "COMMIT" : kinds[Int(random.below(UInt64(kinds.count)))]
         // Half the time one honest node still hears that kind (it alone commits, say, while
         // the others only prepare): the states a view change must carry over exactly.
         lostKindSpared = nil
         let honest = honestNodes
-        if random.below(2) == 0, !honest.isEmpty { lostKindSpared = honest[Int(random.below(UInt64(honest.count)))] }
+        if commitsToOne || random.below(2) == 0, !honest.isEmpty { lostKindSpared = honest[Int(random.below(UInt64(honest.count)))] }
         trace.line("t=\(now) every \(lostKind!) lost\(lostKindSpared.map { " except to n\($0)" } ?? "")", keep: options.trace)
         queue.push(.lossByKind(nil), at: now + 1_000 + random.below(5_000))
     }

@@ -15,7 +15,8 @@ public final class Simulation {
         case partition
         case heal
         case inject
-        case rollingStep(node: Int, downMillis: UInt64, last: Bool)
+        case rollingStep(aimed: Bool)
+        case work(node: Int)
         case lossByKind(String?)
         case backup
         case rollback(node: Int)
@@ -129,9 +130,22 @@ public final class Simulation {
     var rollingRestartsLeft = 0
     var hazardRestartsLeft = 0
     var rollingUnderWay = false
+    /// The replicas a rolling restart has still to restart, in order, out of how many, and the
+    /// view it was aimed at.
+    var rollingPlan: [Int] = []
+    var rollingPlanCount = 0
+    var rollingView: UInt64 = 0
     /// Every message of this kind takes `delayedKindMillis` longer while set.
     var delayedKind: String?
     var delayedKindMillis: UInt64 = 0
+    /// Replicas cut off from all others until `isolatedUntil` (an aimed rolling restart's
+    /// committers of the re-proposed heights); meanwhile the others' links are calm (no random
+    /// loss, long delays or partitions), so the schedule plays out as aimed.
+    var isolated: Set<Int> = []
+    var isolatedUntil: UInt64 = 0
+    /// While set, PREPAREs are held on their way (congested links) until `releasePrepares`.
+    var holdingPrepares = false
+    var heldPrepares: [Event] = []
     /// The host's own queue per node (what its replica has not taken yet), and the node whose
     /// replica accepted each transaction (honest nodes; cleared when that node crashes).
     var hostQueues: [[Transaction]] = []
@@ -393,6 +407,10 @@ public final class Simulation {
     func handle(_ event: Event) {
         switch event {
         case .deliver(let envelope, let node, let id):
+            if holdingPrepares, envelope.message.kindName == "PREPARE" {
+                heldPrepares.append(event)
+                return
+            }
             inFlight.remove(id)
             if cancelled.remove(id) != nil { return }
             result.messagesDelivered += 1
@@ -420,7 +438,8 @@ public final class Simulation {
         case .partition: changePartition()
         case .heal: heal()
         case .inject: injectForgery()
-        case .rollingStep(let node, let down, let last): rollingStep(node, downMillis: down, last: last)
+        case .rollingStep(let aimed): rollingStep(aimed: aimed)
+        case .work(let node): offerWork(to: node)
         case .lossByKind(let kind): changeLossByKind(kind)
         case .backup: takeBackup()
         case .rollback(let node): rollBack(node)
@@ -535,7 +554,7 @@ public final class Simulation {
             result.lostByKind += 1
             return
         }
-        if !healed, random.chance(perMille: dropPerMille) { return }
+        if !healed, !calm, random.chance(perMille: dropPerMille) { return }
         var extra = delayedKind == envelope.message.kindName ? delayedKindMillis : 0
         if nodes[node].slowDiskUntil > now {
             extra += nodes[node].slowDiskMillis
@@ -553,7 +572,7 @@ public final class Simulation {
     }
 
     func latency() -> UInt64 {
-        if healed { return 1 + random.below(10) }
+        if healed || calm { return 1 + random.below(10) }
         var millis = 1 + random.below(20)
         if random.chance(perMille: delayPerMille) { millis += random.below(800) }
         return millis

@@ -55,6 +55,8 @@ public struct SimulationResult: Sendable {
     /// Crashes at each crash point (`CrashPoint` raw names) and rolling restarts completed.
     public var crashPoints: [String: Int] = [:]
     public var rollingRestarts = 0
+    /// Rolling restarts aimed at a re-proposed height a cut-off replica committed in an earlier view.
+    public var aimedRollingRestarts = 0
     /// Data directories restored from an older copy, restarts that found their journal behind
     /// the high-water mark, and the votes refused below it.
     public var rollbacks = 0
