@@ -22,6 +22,9 @@ let package = Package(
         // Prometheus exposition for the node's /metrics (per-node registry; swift-metrics and
         // swift-atomics are already in the graph through Hummingbird and NIO).
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        // NIOHTTPTypes for the client API's request-deadline handler (already in the graph
+        // through Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(
@@ -72,9 +75,11 @@ let package = Package(
                 "Consensus",
                 "PeerNetwork",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]

@@ -117,6 +117,7 @@ extension Replica {
             committedHeight = max(committedHeight, header.height)
             if header.transactionCount > 0 { lastBusyHeight = max(lastBusyHeight, header.height) }
         }
+        rememberCommitted(recovery.committedTransactionIDs)
         for result in recovery.executions {
             executions[result.height] = result
             executedHeight = max(executedHeight, result.height)

@@ -4,7 +4,7 @@ import LedgerCrypto
 /// The normal case: PRE-PREPARE → PREPARE → COMMIT, commit on a quorum of COMMITs of one view,
 /// delivery in height order.
 extension Replica {
-    static let committedTransactionIDsMax = 20_000
+    public static let committedTransactionIDsMax = 20_000
 
     // MARK: Transactions
 
@@ -202,6 +202,19 @@ extension Replica {
         }
     }
 
+    /// Remembers committed transaction ids (bounded, oldest forgotten first) so they are never
+    /// taken into the mempool again.
+    mutating func rememberCommitted(_ ids: [Digest]) {
+        for id in ids where committedTransactionIDs.insert(id).inserted {
+            committedTransactionOrder.append(id)
+        }
+        if committedTransactionOrder.count > Replica.committedTransactionIDsMax {
+            let excess = committedTransactionOrder.count - Replica.committedTransactionIDsMax
+            committedTransactionIDs.subtract(committedTransactionOrder.prefix(excess))
+            committedTransactionOrder.removeFirst(excess)
+        }
+    }
+
     mutating func commit(_ block: Block, certificate: CommitCertificate) {
         precondition(block.height == committedHeight + 1, "blocks commit in height order")
         output.committed.append(CommittedBlock(block: block, certificate: certificate))
@@ -213,14 +226,7 @@ extension Replica {
         bodyRequests[block.hash] = nil
         let ids = Set(block.transactions.map(\.id))
         mempool.remove(ids)
-        for id in block.transactions.map(\.id) where committedTransactionIDs.insert(id).inserted {
-            committedTransactionOrder.append(id)
-        }
-        if committedTransactionOrder.count > Replica.committedTransactionIDsMax {
-            let excess = committedTransactionOrder.count - Replica.committedTransactionIDsMax
-            committedTransactionIDs.subtract(committedTransactionOrder.prefix(excess))
-            committedTransactionOrder.removeFirst(excess)
-        }
+        rememberCommitted(block.transactions.map(\.id))
         counters.blocksCommitted += 1
         lastProgressTick = tickCount
         if !isViewChanging {

@@ -212,6 +212,7 @@ public struct Replica: Sendable {
     mutating func record(evidence item: Evidence) {
         counters.evidenceCount += 1
         if evidence.count < Replica.evidenceMax { evidence.append(item) }
+        output.evidence.append(item)
     }
 
     // MARK: - Outbound

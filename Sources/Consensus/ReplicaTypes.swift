@@ -108,11 +108,19 @@ public struct Recovery: Sendable {
     public let executions: [ExecutionResult]
     /// The high-water mark the host kept apart from the journal (nil if it keeps none).
     public let highWater: VotingHighWater?
-    public init(journal: [[UInt8]], committedHeaders: [BlockHeader], executions: [ExecutionResult], highWater: VotingHighWater? = nil) {
+    /// Ids of the transactions of the host's latest committed blocks, oldest first (up to
+    /// `Replica.committedTransactionIDsMax`): a restarted replica must not take them
+    /// back into its mempool from a peer's FORWARD or its own restored proposals.
+    public let committedTransactionIDs: [Digest]
+    public init(
+        journal: [[UInt8]], committedHeaders: [BlockHeader], executions: [ExecutionResult], highWater: VotingHighWater? = nil,
+        committedTransactionIDs: [Digest] = []
+    ) {
         self.journal = journal
         self.committedHeaders = committedHeaders
         self.executions = executions
         self.highWater = highWater
+        self.committedTransactionIDs = committedTransactionIDs
     }
 }
 
@@ -159,10 +167,13 @@ public struct ReplicaOutput: Sendable {
     public var refusedTransactions: [Digest] = []
     /// The replica's new high-water mark, when this step raised it (see `VotingHighWater`).
     public var highWater: VotingHighWater? = nil
+    /// Equivocations this step found (two different signed votes from one validator for one
+    /// kind, view and height): the host logs, stores and exports them.
+    public var evidence: [Evidence] = []
     public init() {}
     public var isEmpty: Bool {
         journalAppends.isEmpty && journalReplacement == nil && messages.isEmpty && committed.isEmpty
-            && stateTransferRequests.isEmpty && refusedTransactions.isEmpty && highWater == nil
+            && stateTransferRequests.isEmpty && refusedTransactions.isEmpty && highWater == nil && evidence.isEmpty
     }
 }
 

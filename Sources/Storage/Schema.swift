@@ -70,6 +70,7 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS journal (sequence INTEGER PRIMARY KEY, record BLOB NOT NULL);
         \(queryIndexes)
+        \(evidenceTable)
         """
 
     /// Indexes for the client API's filters (`LedgerQueries`). Only indexes, all IF NOT EXISTS:
@@ -80,6 +81,16 @@ enum Schema {
         CREATE INDEX IF NOT EXISTS attestations_by_verifier ON attestations (verifier);
         CREATE INDEX IF NOT EXISTS credit_blocks_by_retirement ON credit_blocks (retired, retired_height);
         CREATE INDEX IF NOT EXISTS credit_blocks_by_beneficiary ON credit_blocks (beneficiary);
+        """
+
+    /// Equivocation evidence this node saw (`LedgerStore.recordEvidence`). New tables are
+    /// IF NOT EXISTS: a store of this version gains it when a node opens it.
+    static let evidenceTable = """
+        CREATE TABLE IF NOT EXISTS evidence (
+            validator INTEGER NOT NULL, kind TEXT NOT NULL, view INTEGER NOT NULL, height INTEGER NOT NULL,
+            first BLOB NOT NULL, second BLOB NOT NULL, seen_ms INTEGER NOT NULL,
+            PRIMARY KEY (validator, kind, view, height)
+        ) WITHOUT ROWID;
         """
 
     /// The tables an auditor can query, rendered from the state leaves (`StateTables`).

@@ -146,7 +146,8 @@ struct Cluster {
         replicas[Int(index)] = Replica(config: config(index))
         let recovery = Recovery(
             journal: journals[Int(index)], committedHeaders: stores[Int(index)].map(\.block.header),
-            executions: executions[Int(index)], highWater: highWaters[Int(index)])
+            executions: executions[Int(index)], highWater: highWaters[Int(index)],
+            committedTransactionIDs: stores[Int(index)].flatMap { $0.block.transactions.map(\.id) })
         step(index, .restart(recovery))
         step(index, .tick(nowMillis: nowMillis))
     }

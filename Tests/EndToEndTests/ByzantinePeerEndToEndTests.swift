@@ -63,4 +63,55 @@ struct ByzantinePeerEndToEndTests {
         }
         await impostor.shutdown()
     }
+
+    /// Attack F10: equivocating votes from a faulty validator were in no log and no metric.
+    /// The test process holds validator 3's key and sends every honest node two different
+    /// PREPAREs for one view and height.
+    @Test("equivocating votes are logged, stored, listed at /v1/evidence and counted per validator; commits go on")
+    func equivocationIsVisible() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        _ = try net.up()
+        let genesis = try net.genesis
+        try net.killHard(3)
+        let key = try SigningKey(pem: String(contentsOfFile: "\(net.directory)/keys/validator-3.pem", encoding: .utf8))
+        let peers = genesis.validators.enumerated().map { index, validator in
+            PeerIdentity(index: index, publicKey: validator.publicKey, host: validator.host, port: Int(validator.port))
+        }
+        let impostor = try PeerNetwork(
+            configuration: PeerNetworkConfiguration(genesisHash: genesis.hash, chainID: genesis.chainID.value, validators: peers, localIndex: 3, nodeKey: key),
+            logger: Logger(label: "test.faulty-validator"))
+        _ = try await impostor.start()
+        try await waitUntil("the faulty validator to be connected to the others", timeoutSeconds: 30) {
+            await impostor.counters().peers.filter(\.isConnected).count == 3
+        }
+        let status = try await net.client(0).status()
+        let height = status.height + 2
+        for digest in [SHA256.hash(Array("one".utf8)), SHA256.hash(Array("two".utf8))] {
+            let message = ConsensusMessage.prepare(Vote(view: status.view, height: height, blockHash: digest))
+            let signature = try key.sign(digest: message.signingDigest(chainID: genesis.chainID, genesisHash: genesis.hash))
+            try impostor.broadcast([1] + SignedEnvelope(sender: 3, message: message, signature: signature).canonicalBytes)
+        }
+        let name = genesis.validators[3].name.value
+        try await waitUntil("every honest node to list the evidence", timeoutSeconds: 30) {
+            for node in 0...2 {
+                guard let listed = try? await net.client(node).evidence(validator: 3).evidence,
+                      listed.contains(where: { $0.kind == "PREPARE" && $0.height == height && $0.view == status.view }) else { return false }
+            }
+            return true
+        }
+        for node in 0...2 {
+            let metrics = try await net.client(node).metricsText()
+            #expect(metrics.contains("greenledger_evidence_total{node=") && metrics.contains("validator=\"\(name)\",kind=\"prepare\"} 1"), "node-\(node)")
+            #expect(net.logTail(node).contains("evidence: \(name) (validator 3) signed two different PREPAREs"), "node-\(node)")
+        }
+        let bank = try net.key("green-bank")
+        let recipient = try net.key("solar-owner").publicKey.address
+        let honest = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
+            signer: bank)
+        let result = try #require(try await net.client(1).submit([honest], waitMillis: 30_000).first)
+        #expect(result.commit?.status == "committed", "\(net.logTails())")
+        await impostor.shutdown()
+    }
 }

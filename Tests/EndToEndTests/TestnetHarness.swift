@@ -117,6 +117,11 @@ final class TestnetHarness {
         try "\(process.processIdentifier)\n".write(toFile: "\(directory)/node-\(index)/node.pid", atomically: true, encoding: .utf8)
     }
 
+    /// Node `index`'s whole log.
+    func logTail(_ index: Int) -> String {
+        (try? String(contentsOfFile: "\(directory)/node-\(index)/node.log", encoding: .utf8)) ?? ""
+    }
+
     func logTails() -> String {
         (0..<nodes).map { index in
             let log = (try? String(contentsOfFile: "\(directory)/node-\(index)/node.log", encoding: .utf8)) ?? ""

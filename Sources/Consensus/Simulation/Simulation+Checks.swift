@@ -70,12 +70,27 @@ extension Simulation {
         guard let key = Replica.sentKey(message) else { return nil }
         let record = VoteRecordKey(validator: validator, kind: key.kind, view: key.view, height: key.height)
         let digest = Replica.votedDigest(message)
+        // A VIEW-CHANGE for view w promises no new PRE-PREPARE, PREPARE or COMMIT in any view
+        // below w (a restart that forgot it, from a torn or rolled-back journal, breaks it); the
+        // same vote sent again is no new promise.
+        if key.kind != .checkpoint, honestVotes[record] == nil, let abandoned = viewChangeMax(of: validator), abandoned > key.view {
+            violation("abandoned view: honest validator \(validator) sent a \(key.kind) for view \(key.view) height \(key.height) after its VIEW-CHANGE for view \(abandoned)")
+        }
         if let previous = honestVotes[record], previous != digest {
             violation("double vote: honest validator \(validator) sent two \(key.kind) at view \(key.view) height \(key.height)")
         }
         guard honestVotes[record] == nil else { return nil }
         honestVotes[record] = digest
         return record
+    }
+
+    /// The highest view an honest validator sent a VIEW-CHANGE for (messages that never left,
+    /// lost with their step's journal, do not count).
+    func viewChangeMax(of validator: UInt16) -> UInt64? {
+        if let cached = viewChangeMaxByValidator[validator] { return cached }
+        let highest = honestViewMessages.keys.filter { $0.validator == validator && !$0.isNewView }.map(\.view).max()
+        viewChangeMaxByValidator[validator] = highest
+        return highest
     }
 
     /// An honest validator never signs two different VIEW-CHANGEs, or two different NEW-VIEWs,
@@ -94,6 +109,7 @@ extension Simulation {
             return nil
         }
         honestViewMessages[key] = digest
+        viewChangeMaxByValidator[validator] = nil
         return key
     }
 

@@ -111,7 +111,10 @@ extension Simulation {
             if !messagesLeft {
                 for id in nodes[node].lastStepMessageIDs { cancelled.insert(id) }
                 for key in nodes[node].lastStepVotes { honestVotes[key] = nil }
-                for key in nodes[node].lastStepViewMessages { honestViewMessages[key] = nil }
+                for key in nodes[node].lastStepViewMessages {
+                    honestViewMessages[key] = nil
+                    viewChangeMaxByValidator[key.validator] = nil
+                }
             }
             detail = " (journal of the last step lost, \(nodes[node].lastStepMessageIDs.count) messages unsent)"
         case .someSendsLeft:
@@ -128,9 +131,20 @@ extension Simulation {
             nodes[node].executions.removeLast(min(lost, nodes[node].executions.count))
             detail = " (\(lost) committed blocks not stored)"
         }
-        // One crash in 8 also tears a journal record (a damaged disk, a torn write).
+        // One crash in 8 also tears a journal record (a torn write, a damaged disk): half the
+        // time one a view change rests on (the view entered, the VIEW-CHANGE sent, a prepared or
+        // checkpoint certificate it carries), so a restart that trusts the rest votes in a view
+        // it left or signs another VIEW-CHANGE; else any.
         if random.below(8) == 0, !nodes[node].journal.isEmpty {
-            let index = Int(random.below(UInt64(nodes[node].journal.count)))
+            let count = UInt64(nodes[node].journal.count)
+            let feedsViewChange = nodes[node].journal.indices.filter { index in
+                switch try? JournalRecord(canonicalBytes: nodes[node].journal[index]) {
+                case .view?, .prepared?, .stable?, .sent(.viewChange)?: true
+                default: false
+                }
+            }
+            let index = random.below(2) == 0 && !feedsViewChange.isEmpty
+                ? feedsViewChange[Int(random.below(UInt64(feedsViewChange.count)))] : Int(random.below(count))
             nodes[node].journal[index] = Array(nodes[node].journal[index].prefix(nodes[node].journal[index].count / 2))
             result.tornJournalRecords += 1
             detail += " (journal record \(index) torn)"
@@ -199,9 +213,12 @@ extension Simulation {
         result.restarts += 1
         if nodes[node].crashedInViewChange { result.restartsDuringViewChange += 1 }
         trace.line("t=\(now) restart n\(node) at height \(nodes[node].store.count)", keep: options.trace)
+        // The transactions of the latest blocks, as the node passes those of its last 2 windows.
+        let recentIDs = nodes[node].store.suffix(2 * Int(parameters.watermarkWindow)).flatMap { $0.block.transactions.map(\.id) }
         let recovery = Recovery(
             journal: nodes[node].journal, committedHeaders: nodes[node].store.suffix(window).map(\.block.header),
-            executions: Array(nodes[node].executions.suffix(window)), highWater: nodes[node].highWater)
+            executions: Array(nodes[node].executions.suffix(window)), highWater: nodes[node].highWater,
+            committedTransactionIDs: recentIDs)
         let heightBefore = UInt64(nodes[node].store.count)
         step(node, .restart(recovery))
         if nodes[node].replica.committedHeight < heightBefore {

@@ -122,6 +122,8 @@ public final class Simulation {
     var honestVotes: [VoteRecordKey: Digest] = [:]
     /// The VIEW-CHANGE and NEW-VIEW each honest validator signed for each view (signing digest).
     var honestViewMessages: [ViewMessageKey: Digest] = [:]
+    /// `viewChangeMax(of:)` per validator, recomputed when its VIEW-CHANGEs change.
+    var viewChangeMaxByValidator: [UInt16: UInt64?] = [:]
     var healed = false
     /// The honest node whose clock runs beyond the skew bound, if any (a fault: it counts
     /// against f with the Byzantine validators).

@@ -8,6 +8,16 @@ public enum VoteKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case commit = 3
     case checkpoint = 4
 
+    /// `pre_prepare`, `prepare`, `commit`, `checkpoint`: for metric labels.
+    public var metricName: String {
+        switch self {
+        case .prePrepare: "pre_prepare"
+        case .prepare: "prepare"
+        case .commit: "commit"
+        case .checkpoint: "checkpoint"
+        }
+    }
+
     public var description: String {
         switch self {
         case .prePrepare: "PRE-PREPARE"

@@ -11,6 +11,16 @@ public struct APIConfiguration: Sendable, Hashable {
     public var waitTimeoutMaxMillis: UInt64
     /// The wait when `?wait=true` gives no `timeoutMillis`.
     public var waitTimeoutDefaultMillis: UInt64
+    /// A request head must be complete this long after its first byte; its body this long
+    /// after the head; a connection with no request in progress is closed after
+    /// `idleTimeoutSeconds`. Slow clients cannot hold connections (and file descriptors).
+    public var headerTimeoutSeconds: Double = 10
+    public var bodyTimeoutSeconds: Double = 60
+    public var idleTimeoutSeconds: Double = 60
+    /// Largest request head (all header fields); a larger one is answered 400 and closed.
+    public var headerBytesMax: Int = 16 * 1_024
+    /// Open client connections at most; beyond it the listener stops accepting until one closes.
+    public var connectionsMax: Int = 512
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodySizeMaxBytes: Int = 5 * 1_024 * 1_024, batchTransactionsMax: Int = 500,

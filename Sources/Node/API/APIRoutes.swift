@@ -24,6 +24,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
         router.get("/v1/status") { _, _ in JSONResponse.make(StatusBody(await service.status())) }
         registerProofs(on: router)
         registerMetrics(on: router)
+        registerEvidence(on: router)
         registerQueries(on: router)
         registerChain(on: router)
     }

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 
@@ -7,6 +8,8 @@ import NIOCore
 public struct APIServer<Service: NodeService>: Sendable {
     public let service: Service
     public let configuration: APIConfiguration
+    /// Open connections and those closed for slowness, across this server's life.
+    public let connectionStats = APIConnectionStats()
     private let logger: Logger
 
     public init(service: Service, configuration: APIConfiguration = APIConfiguration(), logger: Logger = Logger(label: "greenledger.api")) {
@@ -29,10 +32,13 @@ public struct APIServer<Service: NodeService>: Sendable {
     ) -> some ApplicationProtocol {
         let logger = self.logger
         let configuration = self.configuration
+        let stats = connectionStats
         return Application(
             router: router(),
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: configuration, stats: stats) },
             configuration: ApplicationConfiguration(
-                address: .hostname(configuration.host, port: configuration.port), serverName: "greenledger"),
+                address: .hostname(configuration.host, port: configuration.port), serverName: "greenledger",
+                availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionsMax, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("client API listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])

@@ -44,6 +44,16 @@ public protocol NodeService: Sendable {
     /// The committed blocks in `heights` exactly as stored (header, transactions, certificate,
     /// roots after) with their receipts, in height order; fewer when the chain ends first.
     func chainEntries(_ heights: ClosedRange<UInt64>) async throws(NodeServiceError) -> [ChainExport.Entry]
+
+    // MARK: - Evidence
+
+    /// Equivocation evidence this node stored, newest first, of one validator if given.
+    func evidence(validator: UInt16?, limit: Int) async throws(NodeServiceError) -> [StoredEvidence]
+}
+
+extension NodeService {
+    /// A service that keeps no evidence (test fakes, an offline chain) has none to list.
+    public func evidence(validator: UInt16?, limit: Int) async throws(NodeServiceError) -> [StoredEvidence] { [] }
 }
 
 /// Where a transaction stands, as far as this node knows.

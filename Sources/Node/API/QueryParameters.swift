@@ -36,6 +36,14 @@ struct QueryParameters {
         return page
     }
 
+    func unsigned(_ name: String, maximum: UInt64) throws(APIError) -> UInt64? {
+        guard let text = values[name] else { return nil }
+        guard let value = UInt64(text), value <= maximum else {
+            throw APIError.badRequest("invalid-parameter", "\(name) must be a whole number from 0 to \(maximum), got \"\(text.prefix(40))\"")
+        }
+        return value
+    }
+
     func address(_ name: String) throws(APIError) -> Address? {
         guard let text = values[name] else { return nil }
         guard let address = Address(text: text) else {

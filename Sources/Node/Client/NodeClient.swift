@@ -81,6 +81,11 @@ public struct NodeClient: Sendable {
 
     public func health() async throws(NodeClientError) -> HealthBody { try await get(HealthBody.self, "/health") }
 
+    /// Equivocation evidence the node stored, newest first.
+    public func evidence(validator: UInt16? = nil) async throws(NodeClientError) -> EvidenceListBody {
+        try await get(EvidenceListBody.self, "/v1/evidence" + (validator.map { "?validator=\($0)" } ?? ""))
+    }
+
     // MARK: - Plumbing
 
     func exchange(extraMillis: UInt64 = 0) -> HTTPExchange {

@@ -17,14 +17,38 @@ public struct MetricsSnapshot: Sendable, Hashable {
     /// ECDSA verifications computed, and checks answered from the verified-signature cache.
     public var signatureChecks: UInt64 = 0
     public var signatureCacheHits: UInt64 = 0
+    /// What the peer layer refused or closed, by kind (`MetricsSnapshot.peerRefusalKinds`).
+    public var peerRefusals: [String: UInt64] = [:]
+    /// Log lines the peer layer held back by rate limiting.
+    public var peerLogLinesSuppressed: UInt64 = 0
     /// Consensus inputs the replica dropped, by `DropReason` name.
     public var consensusDrops: [String: UInt64] = [:]
     /// Equivocations seen: two different signed votes from one validator for one kind, view and height.
     public var equivocations: UInt64 = 0
+    /// The same per validator and vote kind.
+    public var evidence: [EvidenceCountKey: UInt64] = [:]
     /// Transactions of certified blocks that broke the chain's rules (only > f faulty validators certify those).
     public var certifiedInvalidTransactions: UInt64 = 0
     /// Transactions the replica had no room for, returned to the mempool and offered again.
     public var transactionsReturnedToMempool: UInt64 = 0
 
     public init() {}
+
+    /// The kinds of `peerRefusals`: inbound connections refused for their rate, pending
+    /// handshakes evicted for newer ones, failed handshakes, protocol violations (bad or
+    /// oversize frames), links closed for silence, duplicate links closed.
+    public static let peerRefusalKinds = [
+        "connection_rate", "handshake_evicted", "handshake_failed", "protocol_violation", "idle_timeout", "duplicate_link",
+    ]
+}
+
+/// A validator (by its genesis name) and a vote kind (`pre_prepare`, `prepare`, `commit`, `checkpoint`).
+public struct EvidenceCountKey: Sendable, Hashable {
+    public var validator: String
+    public var kind: String
+
+    public init(validator: String, kind: String) {
+        self.validator = validator
+        self.kind = kind
+    }
 }

@@ -16,6 +16,7 @@ public final class NodeMetrics: Sendable {
     ]
 
     private let registry: PrometheusCollectorRegistry
+    private let node: String
     private let height: Gauge
     private let view: Gauge
     private let mempoolTransactions: Gauge
@@ -31,6 +32,10 @@ public final class NodeMetrics: Sendable {
     private let signatureCacheHits: TotalCounter
     private let blockCommit: DurationHistogram
     private let consensusDrops: [String: TotalCounter]
+    private let peerRefusals: [String: TotalCounter]
+    private let peerLogLinesSuppressed: TotalCounter
+    /// Per validator and kind, made when first seen (validators are known only from genesis).
+    private let evidence = Mutex<[EvidenceCountKey: TotalCounter]>([:])
     private let equivocations: TotalCounter
     private let certifiedInvalidTransactions: TotalCounter
     private let transactionsReturnedToMempool: TotalCounter
@@ -48,6 +53,7 @@ public final class NodeMetrics: Sendable {
             TotalCounter(registry.makeCounter(descriptor: name(metric, "total", help), labels: labels + extra))
         }
         self.registry = registry
+        self.node = node
         height = gauge("height", "Height of the last committed block (0 = genesis only).")
         view = gauge("view", "The consensus view this node is in.")
         mempoolTransactions = gauge("mempool_transactions", "Transactions held in the mempool (pending and in flight).")
@@ -69,6 +75,12 @@ public final class NodeMetrics: Sendable {
         consensusDrops = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { reason in
             (reason.name, counter("consensus_dropped", dropHelp, [("reason", reason.name)]))
         })
+        let refusalHelp = "Connections and frames the peer layer refused or closed, by kind: connection_rate (a source dialing too fast), handshake_evicted (pending handshake closed for a newer one), handshake_failed, protocol_violation (bad or oversize frames), idle_timeout, duplicate_link."
+        peerRefusals = Dictionary(uniqueKeysWithValues: MetricsSnapshot.peerRefusalKinds.map { kind in
+            (kind, counter("peer_refused", refusalHelp, [("kind", kind)]))
+        })
+        peerLogLinesSuppressed = counter(
+            "peer_log_lines_suppressed", "Peer-layer log lines held back by rate limiting (lines a stranger can trigger at will).")
         equivocations = counter("equivocations", "Two different signed votes from one validator for one kind, view and height (evidence of a faulty validator).")
         certifiedInvalidTransactions = counter(
             "certified_invalid_transactions", "Transactions in certified blocks that break the chain's rules; they failed and changed nothing. Nonzero means more than f validators are faulty.")
@@ -95,9 +107,25 @@ public final class NodeMetrics: Sendable {
         signatureChecks.advance(to: snapshot.signatureChecks)
         signatureCacheHits.advance(to: snapshot.signatureCacheHits)
         for (reason, counter) in consensusDrops { counter.advance(to: snapshot.consensusDrops[reason] ?? 0) }
+        for (kind, counter) in peerRefusals { counter.advance(to: snapshot.peerRefusals[kind] ?? 0) }
+        peerLogLinesSuppressed.advance(to: snapshot.peerLogLinesSuppressed)
         equivocations.advance(to: snapshot.equivocations)
+        for (key, total) in snapshot.evidence { evidenceCounter(key).advance(to: total) }
         certifiedInvalidTransactions.advance(to: snapshot.certifiedInvalidTransactions)
         transactionsReturnedToMempool.advance(to: snapshot.transactionsReturnedToMempool)
+    }
+
+    private func evidenceCounter(_ key: EvidenceCountKey) -> TotalCounter {
+        evidence.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let descriptor = MetricNameDescriptor(
+                namespace: "greenledger", metricName: "evidence", unitName: "total",
+                helpText: "Equivocations seen per validator and vote kind (two different signed votes for one view and height); GET /v1/evidence lists them.")
+            let counter = TotalCounter(registry.makeCounter(
+                descriptor: descriptor, labels: [("node", node), ("validator", key.validator), ("kind", key.kind)]))
+            counters[key] = counter
+            return counter
+        }
     }
 
     /// Records one block's time from PRE-PREPARE seen to stored.

@@ -75,6 +75,7 @@ extension ValidatorNode {
         persistJournal(output)
         for outbound in output.messages { send(outbound) }
         for committed in output.committed { execute(committed) }
+        for item in output.evidence { noteEvidence(item) }
         if !output.refusedTransactions.isEmpty {
             counters.transactionsReturnedToMempool += output.refusedTransactions.count
             let mempool = self.mempool
@@ -85,6 +86,23 @@ extension ValidatorNode {
             logger.notice("catching up: asking \(peerName(Int(request.peer))) for blocks \(request.fromHeight)…\(request.toHeight)")
             try? network.send(PeerWire.encodeRequest(from: request.fromHeight, to: request.toHeight), to: Int(request.peer))
         }
+    }
+
+    /// A validator signed two different votes for one kind, view and height: counted per
+    /// validator and kind, stored (bounded per validator), and logged the first time.
+    private func noteEvidence(_ item: Evidence) {
+        counters.evidence[EvidenceCountKey(validator: peerName(Int(item.validator)), kind: item.kind.metricName), default: 0] += 1
+        let stored = StoredEvidence(
+            validator: item.validator, kind: item.kind.description, view: item.view, height: item.height,
+            first: item.first, second: item.second, seenMillis: UInt64(Date().timeIntervalSince1970 * 1_000))
+        do {
+            guard try store.recordEvidence(stored) else { return }
+        } catch {
+            logger.warning("could not store evidence against \(peerName(Int(item.validator))): \(error)")
+            return
+        }
+        logger.error(
+            "evidence: \(peerName(Int(item.validator))) (validator \(item.validator)) signed two different \(item.kind)s for view \(item.view) height \(item.height): \(item.first.shortHex)… and \(item.second.shortHex)… (GET /v1/evidence)")
     }
 
     /// The journal and the voting high-water mark must be durable before any message of the step

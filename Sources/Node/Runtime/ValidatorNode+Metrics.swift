@@ -17,10 +17,17 @@ extension ValidatorNode {
         snapshot.peersExpected = genesis.validators.count - 1
         snapshot.framesDroppedSendQueue = peers.sendQueueDrops
         snapshot.framesDroppedInbound = peers.inboundDrops
+        snapshot.peerRefusals = [
+            "connection_rate": peers.connectionsRefused, "handshake_evicted": peers.handshakesEvicted,
+            "handshake_failed": peers.handshakeFailures, "protocol_violation": peers.protocolViolations,
+            "idle_timeout": peers.idleTimeouts, "duplicate_link": peers.duplicateConnections,
+        ]
+        snapshot.peerLogLinesSuppressed = peers.logLinesSuppressed
         snapshot.signatureChecks = verifier.verificationCount
         snapshot.signatureCacheHits = verifier.hitCount
         for reason in DropReason.allCases { snapshot.consensusDrops[reason.name] = UInt64(replica.counters.dropped(reason)) }
         snapshot.equivocations = UInt64(replica.counters.evidenceCount)
+        snapshot.evidence = counters.evidence
         snapshot.certifiedInvalidTransactions = UInt64(counters.certifiedInvalidTransactions)
         snapshot.transactionsReturnedToMempool = UInt64(counters.transactionsReturnedToMempool)
         metricsRegistry.update(snapshot)

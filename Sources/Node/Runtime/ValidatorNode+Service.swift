@@ -5,6 +5,10 @@ import LedgerCrypto
 import Storage
 
 extension ValidatorNode: NodeService {
+    public func evidence(validator: UInt16?, limit: Int) async throws(NodeServiceError) -> [StoredEvidence] {
+        do { return try store.evidence(validator: validator, limit: limit) } catch { throw .storage(reason: "\(error)") }
+    }
+
     public func submit(_ transactions: [Transaction]) async -> [AdmissionResult] {
         let results = await mempool.admit(transactions)
         // Offer what is ready now rather than waiting for the next tick.

@@ -135,14 +135,18 @@ public actor ValidatorNode {
         let first = state.height > window ? state.height - window + 1 : 1
         var headers: [BlockHeader] = []
         var executions: [ExecutionResult] = []
+        var transactionIDs: [Digest] = []
         if state.height >= 1 {
             for height in first...state.height {
                 guard let stored = try store.block(at: height) else { continue }
                 headers.append(stored.block.header)
                 executions.append(ExecutionResult(height: height, stateRoot: stored.rootsAfter.stateRoot, receiptsRoot: stored.rootsAfter.receiptsRoot))
+                transactionIDs += stored.block.transactions.map(\.id)
             }
         }
-        return Recovery(journal: journal, committedHeaders: headers, executions: executions, highWater: try highWaterFile.read())
+        return Recovery(
+            journal: journal, committedHeaders: headers, executions: executions, highWater: try highWaterFile.read(),
+            committedTransactionIDs: Array(transactionIDs.suffix(Replica.committedTransactionIDsMax)))
     }
 
     private func log(_ event: PeerEvent) {
@@ -166,4 +170,6 @@ struct NodeCounters: Sendable {
     var certifiedInvalidTransactions = 0
     /// Transactions the replica had no room for, returned to the mempool to be offered again.
     var transactionsReturnedToMempool = 0
+    /// Equivocations seen, per validator (by name) and vote kind.
+    var evidence: [EvidenceCountKey: UInt64] = [:]
 }

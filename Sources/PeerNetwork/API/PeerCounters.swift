@@ -17,8 +17,13 @@ public struct PeerCounters: Hashable, Sendable {
     public var handshakeFailures: UInt64 = 0
     /// Oversize, empty, truncated or undecodable frames, and messages out of order.
     public var protocolViolations: UInt64 = 0
-    /// Inbound connections closed at once because too many handshakes were pending.
+    /// Inbound connections closed at once: their source (or all sources together) opened
+    /// more per second than the handshake rate allows.
     public var connectionsRefused: UInt64 = 0
+    /// Pending handshakes closed to make room for a newer connection (the table was full).
+    public var handshakesEvicted: UInt64 = 0
+    /// Log lines held back by rate limiting (refusals, failed handshakes, bad frames).
+    public var logLinesSuppressed: UInt64 = 0
     /// Authenticated connections closed because the pair already had a better link.
     public var duplicateConnections: UInt64 = 0
     /// Links closed for silence longer than the idle timeout.

@@ -26,8 +26,22 @@ public struct PeerNetworkConfiguration: Sendable {
     public var sendQueueMaxFrames: Int
     /// Authenticated messages waiting for the node to read `messages`; beyond it new ones are dropped and counted.
     public var inboundQueueMaxMessages: Int
-    /// Connections accepted but not yet authenticated; more are closed at once.
+    /// Connections accepted but not yet authenticated. A new one beyond the bound evicts the
+    /// oldest pending handshake (of the busiest source), so squatters cannot lock peers out.
     public var pendingHandshakesMax: Int
+    /// Pending handshakes from one source address; a new one beyond evicts that source's oldest.
+    public var pendingHandshakesPerSourceMax: Int
+    /// Inbound connections one source address may open per second (sustained) and at once
+    /// (burst); beyond them a connection is closed before a byte is read or signed.
+    public var handshakesPerSourcePerSecond: Double
+    public var handshakesPerSourceBurst: Int
+    /// The same for all sources together: bounds the signatures the node makes for
+    /// unauthenticated dialers (each handshake reply is one).
+    public var handshakesPerSecondMax: Double
+    public var handshakesBurstMax: Int
+    /// The largest frame accepted before the handshake completes (the largest handshake
+    /// frame, a goodbye with its reason, is under 300 bytes); `frameSizeMaxBytes` after.
+    public var handshakeFrameSizeMaxBytes: Int
     /// NIO stops reporting the socket writable above this many buffered bytes, and this
     /// layer then holds frames in its own bounded queue instead.
     public var writeBufferHighWatermarkBytes: Int
@@ -48,6 +62,8 @@ public struct PeerNetworkConfiguration: Sendable {
     public static let frameSizeMinBytes = 256
     public static let frameSizeLimitBytes = 64 << 20
     public static let chainIDMaxBytes = 128
+    /// A goodbye frame with the longest reason: the largest frame of the handshake.
+    public static let handshakeFrameSizeMinBytes = 512
 
     public init(
         genesisHash: Digest,
@@ -61,6 +77,12 @@ public struct PeerNetworkConfiguration: Sendable {
         sendQueueMaxFrames: Int = 1024,
         inboundQueueMaxMessages: Int = 8192,
         pendingHandshakesMax: Int = 64,
+        pendingHandshakesPerSourceMax: Int = 16,
+        handshakesPerSourcePerSecond: Double = 20,
+        handshakesPerSourceBurst: Int = 40,
+        handshakesPerSecondMax: Double = 200,
+        handshakesBurstMax: Int = 400,
+        handshakeFrameSizeMaxBytes: Int = 1024,
         writeBufferHighWatermarkBytes: Int = 256 << 10,
         backoff: BackoffPolicy = BackoffPolicy(),
         handshakeTimeout: Duration = .seconds(5),
@@ -80,6 +102,12 @@ public struct PeerNetworkConfiguration: Sendable {
         self.sendQueueMaxFrames = sendQueueMaxFrames
         self.inboundQueueMaxMessages = inboundQueueMaxMessages
         self.pendingHandshakesMax = pendingHandshakesMax
+        self.pendingHandshakesPerSourceMax = pendingHandshakesPerSourceMax
+        self.handshakesPerSourcePerSecond = handshakesPerSourcePerSecond
+        self.handshakesPerSourceBurst = handshakesPerSourceBurst
+        self.handshakesPerSecondMax = handshakesPerSecondMax
+        self.handshakesBurstMax = handshakesBurstMax
+        self.handshakeFrameSizeMaxBytes = handshakeFrameSizeMaxBytes
         self.writeBufferHighWatermarkBytes = writeBufferHighWatermarkBytes
         self.backoff = backoff
         self.handshakeTimeout = handshakeTimeout
@@ -87,6 +115,16 @@ public struct PeerNetworkConfiguration: Sendable {
         self.heartbeatInterval = heartbeatInterval
         self.idleTimeout = idleTimeout
         self.retireTimeout = retireTimeout
+    }
+
+    /// The frame limit before the handshake completes.
+    var preHandshakeFrameSizeMaxBytes: Int { min(handshakeFrameSizeMaxBytes, frameSizeMaxBytes) }
+
+    var handshakeGateLimits: HandshakeGate.Limits {
+        HandshakeGate.Limits(
+            pendingMax: pendingHandshakesMax, pendingPerSourceMax: pendingHandshakesPerSourceMax,
+            perSourcePerSecond: handshakesPerSourcePerSecond, perSourceBurst: Double(handshakesPerSourceBurst),
+            globalPerSecond: handshakesPerSecondMax, globalBurst: Double(handshakesBurstMax))
     }
 
     /// The largest opaque message `send` accepts: a frame minus its kind byte.
@@ -126,6 +164,13 @@ public struct PeerNetworkConfiguration: Sendable {
         }
         guard sendQueueMaxFrames >= 1, inboundQueueMaxMessages >= 1, pendingHandshakesMax >= 1 else {
             throw invalid("sendQueueMaxFrames, inboundQueueMaxMessages and pendingHandshakesMax must be at least 1")
+        }
+        guard pendingHandshakesPerSourceMax >= 1, handshakesPerSourceBurst >= 1, handshakesBurstMax >= 1,
+              handshakesPerSourcePerSecond > 0, handshakesPerSecondMax > 0 else {
+            throw invalid("pendingHandshakesPerSourceMax, the handshake bursts and the handshake rates must be positive")
+        }
+        guard handshakeFrameSizeMaxBytes >= Self.handshakeFrameSizeMinBytes else {
+            throw invalid("handshakeFrameSizeMaxBytes \(handshakeFrameSizeMaxBytes) is below \(Self.handshakeFrameSizeMinBytes), the largest handshake frame")
         }
         guard writeBufferHighWatermarkBytes >= 1024 else { throw invalid("writeBufferHighWatermarkBytes must be at least 1024") }
         let durations: [(String, Duration)] = [

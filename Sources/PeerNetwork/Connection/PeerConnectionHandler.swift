@@ -23,15 +23,19 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     private let handshakeTimeout: TimeAmount
     private let idleTimeoutSeconds: Double
     private let makeNonce: () -> HandshakeNonce
+    /// The decoder's frame limit and the size it rises to once the peer is authenticated.
+    private let frameLimit: (limit: FrameLimit, establishedMaxBytes: Int)?
     private(set) var state: State
     private var handshakeTimer: Scheduled<Void>?
 
     init(
         connection: PeerConnection, delegate: any PeerConnectionDelegate, handshakeContext: HandshakeContext,
         handshakeTimeout: TimeAmount, idleTimeoutSeconds: Double,
+        frameLimit: (limit: FrameLimit, establishedMaxBytes: Int)? = nil,
         makeNonce: @escaping () -> HandshakeNonce = { HandshakeNonce.random() }
     ) {
         self.connection = connection
+        self.frameLimit = frameLimit
         self.delegate = delegate
         self.handshakeTimeout = handshakeTimeout
         self.idleTimeoutSeconds = idleTimeoutSeconds
@@ -161,6 +165,9 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     /// The handshake proved `peerIndex`: ask the owner whether to keep this link.
     private func admit(_ context: ChannelHandlerContext, peerIndex: Int, sendAccept: Bool) {
         connection.peerIndex = peerIndex
+        // Authenticated: full-size frames from here on (the decoder reads the limit before
+        // each frame, and this runs before it cuts the next one).
+        if let frameLimit { frameLimit.limit.maxBytes = frameLimit.establishedMaxBytes }
         switch delegate.connection(connection, admit: peerIndex) {
         case .refuse(let reason) where sendAccept:
             // Responder: the initiator has sent nothing but the handshake yet; just close.

@@ -2,16 +2,22 @@ import NIOCore
 
 /// Cuts the inbound byte stream into frames: a 4-byte big-endian payload length, then the
 /// payload. Emits each payload as a slice of the input (no copy). The length is checked
-/// against the maximum as soon as its 4 bytes arrive, so a hostile prefix never makes the
-/// cumulation buffer grow past one maximum frame.
+/// against the connection's current maximum (`FrameLimit`: small before the handshake) as
+/// soon as its 4 bytes arrive, so a hostile prefix never makes the cumulation buffer grow
+/// past one maximum frame.
 struct FrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
 
     static let lengthPrefixBytes = 4
-    let frameSizeMaxBytes: Int
+    let limit: FrameLimit
+    var frameSizeMaxBytes: Int { limit.maxBytes }
+
+    init(limit: FrameLimit) {
+        self.limit = limit
+    }
 
     init(frameSizeMaxBytes: Int) {
-        self.frameSizeMaxBytes = frameSizeMaxBytes
+        self.init(limit: FrameLimit(maxBytes: frameSizeMaxBytes))
     }
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -39,8 +45,9 @@ struct FrameDecoder: ByteToMessageDecoder {
             return nil
         }
         guard length > 0 else { throw .emptyFrame }
-        guard UInt64(length) <= UInt64(frameSizeMaxBytes) else {
-            throw .frameTooLarge(lengthBytes: length, maxBytes: frameSizeMaxBytes)
+        let maxBytes = limit.maxBytes
+        guard UInt64(length) <= UInt64(maxBytes) else {
+            throw .frameTooLarge(lengthBytes: length, maxBytes: maxBytes)
         }
         guard buffer.readableBytes >= Self.lengthPrefixBytes + Int(length) else { return nil }
         buffer.moveReaderIndex(forwardBy: Self.lengthPrefixBytes)

@@ -25,7 +25,7 @@ extension ConnectionManager: PeerConnectionDelegate {
 
     func connectionEstablished(_ connection: PeerConnection) {
         guard let index = connection.peerIndex else { preconditionFailure("established only after admission sets peerIndex") }
-        pendingInboundIDs.remove(connection.id)
+        gate.finished(connection.id)
         if links[index].dialConnectionID == connection.id {
             links[index].isDialing = false
             links[index].dialConnectionID = nil
@@ -97,13 +97,18 @@ extension ConnectionManager: PeerConnectionDelegate {
         case .handshake(let error):
             counters.handshakeFailures += 1
             if connection.direction == .inbound {
-                logger.warning("refused handshake on \(subject): \(error)")
+                // Anyone can dial in and fail: rate-limited (attack F8, a log flood).
+                logLimited("inbound-handshake") { "refused handshake on \(subject): \(error)\($0)" }
             } else {
                 logger.warning("handshake with \(subject) failed: \(error)")
             }
         case .framing, .malformedFrame, .protocolViolation:
             counters.protocolViolations += 1
-            logger.warning("closing \(subject): \(failure)")
+            if connection.isEstablished {
+                logger.warning("closing \(subject): \(failure)")
+            } else {
+                logLimited("unauthenticated-violation") { "closing \(subject): \(failure)\($0)" }
+            }
         case .idle:
             counters.idleTimeouts += 1
             logger.warning("closing \(subject): \(failure)")
@@ -114,7 +119,7 @@ extension ConnectionManager: PeerConnectionDelegate {
 
     func connectionClosed(_ connection: PeerConnection) {
         openConnections[connection.id] = nil
-        pendingInboundIDs.remove(connection.id)
+        gate.finished(connection.id)
         if let dialed = connection.dialedIndex, !connection.isEstablished {
             outboundEndedBeforeEstablished(connection, index: dialed)
         }

@@ -21,8 +21,10 @@ final class ConnectionManager: @unchecked Sendable {
     var links: [PeerLink]
     /// Every open connection by id, to close them all on shutdown.
     var openConnections: [Int: PeerConnection] = [:]
-    /// Inbound connections that have not completed the handshake.
-    var pendingInboundIDs = Set<Int>()
+    /// Inbound connections that have not completed the handshake, and the rates they come at.
+    var gate: HandshakeGate
+    /// Lines a stranger can trigger at will are rate-limited.
+    var logLimiter = LogLimiter()
     var counters = PeerCounters()
     var serverChannel: (any Channel)?
     var nextConnectionID = 0
@@ -43,6 +45,7 @@ final class ConnectionManager: @unchecked Sendable {
         self.logger = logger
         self.messageContinuation = messageContinuation
         self.eventContinuation = eventContinuation
+        gate = HandshakeGate(limits: configuration.handshakeGateLimits, now: Self.nowNanos)
         links = configuration.validators.map { PeerLink(identity: $0, sendQueueMaxFrames: configuration.sendQueueMaxFrames) }
     }
 
@@ -115,16 +118,42 @@ final class ConnectionManager: @unchecked Sendable {
         loop.assertInEventLoop()
         guard lifecycle == .running else { throw PeerNetworkError.notRunning }
         let address = PeerConnection.describe(channel.remoteAddress)
-        guard pendingInboundIDs.count < configuration.pendingHandshakesMax else {
+        let source = channel.remoteAddress?.ipAddress ?? "unknown"
+        let now = Self.nowNanos
+        let id = nextConnectionID + 1
+        switch gate.admit(id, from: source, now: now) {
+        case .refuse(let refusal):
             counters.connectionsRefused += 1
-            logger.warning("refused connection from \(address): \(pendingInboundIDs.count) handshakes already pending (pendingHandshakesMax)")
+            let why = switch refusal {
+            case .sourceRate: "\(source) opens connections faster than \(configuration.handshakesPerSourcePerSecond)/s (burst \(configuration.handshakesPerSourceBurst))"
+            case .globalRate: "inbound connections arrive faster than \(configuration.handshakesPerSecondMax)/s (burst \(configuration.handshakesBurstMax))"
+            }
+            logLimited("refused", now: now) { "refused connection from \(address): \(why)\($0)" }
             throw PeerNetworkError.notRunning
+        case .admit(let evicting):
+            if let evicting, let victim = openConnections[evicting] {
+                counters.handshakesEvicted += 1
+                victim.closeReason = "evicted: pending handshakes full (\(gate.pendingCount) pending, \(gate.pendingCount(from: source)) from \(source))"
+                logLimited("evicted", now: now) { "closing unauthenticated \(victim.logDescription) to make room for a new connection: \(gate.pendingCount) handshakes pending\($0)" }
+                victim.channel.close(promise: nil)
+            }
         }
         let connection = makeConnection(channel, direction: .inbound, dialedIndex: nil)
-        pendingInboundIDs.insert(connection.id)
+        precondition(connection.id == id, "connection ids are assigned in order on the loop")
         try installHandlers(channel, connection)
         logger.debug("accepted TCP connection #\(connection.id) from \(address); awaiting handshake")
     }
+
+    /// Logs a line a stranger can trigger at will, at most a few per minute per kind.
+    func logLimited(_ kind: String, level: Logger.Level = .warning, now: UInt64 = ConnectionManager.nowNanos, _ line: (String) -> String) {
+        guard let heldBack = logLimiter.permit(kind, now: now) else {
+            counters.logLinesSuppressed = logLimiter.suppressedTotal
+            return
+        }
+        logger.log(level: level, "\(line(LogLimiter.note(heldBack)))")
+    }
+
+    static var nowNanos: UInt64 { NIODeadline.now().uptimeNanoseconds }
 
     func installOutbound(_ channel: any Channel, dialing index: Int) throws {
         loop.assertInEventLoop()
@@ -142,14 +171,18 @@ final class ConnectionManager: @unchecked Sendable {
     }
 
     private func installHandlers(_ channel: any Channel, _ connection: PeerConnection) throws {
+        // Handshake-sized frames until the peer is authenticated (attack F6: 4 MiB frames
+        // from strangers held in memory), full-size after.
+        let limit = FrameLimit(maxBytes: configuration.preHandshakeFrameSizeMaxBytes)
         let handler = PeerConnectionHandler(
             connection: connection, delegate: self, handshakeContext: handshakeContext,
             handshakeTimeout: TimeAmount(configuration.handshakeTimeout),
-            idleTimeoutSeconds: Double(configuration.idleTimeout.nanosecondsClamped) / 1e9)
+            idleTimeoutSeconds: Double(configuration.idleTimeout.nanosecondsClamped) / 1e9,
+            frameLimit: (limit, configuration.frameSizeMaxBytes))
         try channel.pipeline.syncOperations.addHandlers([
             IdleStateHandler(
                 readTimeout: TimeAmount(configuration.idleTimeout), writeTimeout: TimeAmount(configuration.heartbeatInterval)),
-            ByteToMessageHandler(FrameDecoder(frameSizeMaxBytes: configuration.frameSizeMaxBytes)),
+            ByteToMessageHandler(FrameDecoder(limit: limit)),
             handler,
         ])
     }

@@ -1,0 +1,41 @@
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// Hummingbird's HTTP/1.1 child channel with the request deadlines in front: the raw-byte
+/// `RequestDeadlineHandler` first in the pipeline, `RequestProgressHandler` after the
+/// decoder (as an additional handler). Everything else is Hummingbird's own.
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+
+    let inner: HTTP1Channel
+    let limits: APIConfiguration
+    let stats: APIConnectionStats
+
+    init(responder: @escaping HTTPChannelHandler.Responder, limits: APIConfiguration, stats: APIConnectionStats) {
+        var configuration = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [RequestProgressHandler()],
+            idleTimeout: .nanoseconds(Int64(limits.idleTimeoutSeconds * 1e9)))
+        configuration.httpDecoder = .init(
+            maxHeaderFieldSize: limits.headerBytesMax, maxHeaderListSize: limits.headerBytesMax, maxHeaderFieldCount: 100)
+        inner = HTTP1Channel(responder: responder, configuration: configuration)
+        self.limits = limits
+        self.stats = stats
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        do {
+            try channel.pipeline.syncOperations.addHandler(
+                RequestDeadlineHandler(progress: RequestProgress(limits: limits, stats: stats)))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
