@@ -66,8 +66,8 @@ struct ByzantinePeerEndToEndTests {
 
     /// Attack F10: equivocating votes from a faulty validator were in no log and no metric.
     /// The test process holds validator 3's key and sends every honest node two different
-    /// PREPAREs for one view and height.
-    @Test("equivocating votes are logged, stored, listed at /v1/evidence and counted per validator; commits go on")
+    /// PREPAREs for one view and height, then 400 requests for the same blocks (F11).
+    @Test("equivocating votes are logged, stored, listed and counted per validator; block-request floods are refused; commits go on")
     func equivocationIsVisible() async throws {
         let net = try TestnetHarness(nodes: 4)
         _ = try net.up()
@@ -84,6 +84,19 @@ struct ByzantinePeerEndToEndTests {
         try await waitUntil("the faulty validator to be connected to the others", timeoutSeconds: 30) {
             await impostor.counters().peers.filter(\.isConnected).count == 3
         }
+        // A committed block first, so there are blocks to ask for.
+        let bank = try net.key("green-bank")
+        let recipient = try net.key("solar-owner").publicKey.address
+        let first = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
+            signer: bank)
+        let committed = try #require(try await net.client(1).submit([first], waitMillis: 30_000).first)
+        #expect(committed.commit?.status == "committed", "\(net.logTails())")
+        try await waitUntil("every honest node to hold a block", timeoutSeconds: 30) {
+            for node in 0...2 { guard let status = try? await net.client(node).status(), status.height >= 1 else { return false } }
+            return true
+        }
         let status = try await net.client(0).status()
         let height = status.height + 2
         for digest in [SHA256.hash(Array("one".utf8)), SHA256.hash(Array("two".utf8))] {
@@ -91,6 +104,10 @@ struct ByzantinePeerEndToEndTests {
             let signature = try key.sign(digest: message.signingDigest(chainID: genesis.chainID, genesisHash: genesis.hash))
             try impostor.broadcast([1] + SignedEnvelope(sender: 3, message: message, signature: signature).canonicalBytes)
         }
+        // Attack F11: the same blocks asked for over and over (tag 2, from, to: docs/protocol.md).
+        var request: [UInt8] = [2]
+        for value: UInt64 in [1, 16] { withUnsafeBytes(of: value.bigEndian) { request += $0 } }
+        for _ in 0..<400 { try impostor.broadcast(request) }
         let name = genesis.validators[3].name.value
         try await waitUntil("every honest node to list the evidence", timeoutSeconds: 30) {
             for node in 0...2 {
@@ -103,15 +120,23 @@ struct ByzantinePeerEndToEndTests {
             let metrics = try await net.client(node).metricsText()
             #expect(metrics.contains("greenledger_evidence_total{node=") && metrics.contains("validator=\"\(name)\",kind=\"prepare\"} 1"), "node-\(node)")
             #expect(net.logTail(node).contains("evidence: \(name) (validator 3) signed two different PREPAREs"), "node-\(node)")
+            #expect(net.logTail(node).contains("refusing block requests from \(name)"), "node-\(node)")
         }
-        let bank = try net.key("green-bank")
-        let recipient = try net.key("solar-owner").publicKey.address
-        let honest = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
+        try await waitUntil("every honest node to count the refused block requests", timeoutSeconds: 30) {
+            for node in 0...2 {
+                guard let text = try? await net.client(node).metricsText(),
+                      let line = text.split(separator: "\n").first(where: { $0.contains("kind=\"block_requests\"") }),
+                      let count = Double(line.split(separator: " ").last ?? ""), count >= 200 else { return false }
+            }
+            return true
+        }
+        // The honest three keep committing.
+        let second = try Transaction(
+            chainID: genesis.chainID, nonce: 2,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 6, category: .renewableEnergy, purpose: "e2e")),
             signer: bank)
-        let result = try #require(try await net.client(1).submit([honest], waitMillis: 30_000).first)
-        #expect(result.commit?.status == "committed", "\(net.logTails())")
+        let after = try #require(try await net.client(2).submit([second], waitMillis: 30_000).first)
+        #expect(after.commit?.status == "committed", "\(net.logTails())")
         await impostor.shutdown()
     }
 }

@@ -36,9 +36,11 @@ public struct MetricsSnapshot: Sendable, Hashable {
 
     /// The kinds of `peerRefusals`: inbound connections refused for their rate, pending
     /// handshakes evicted for newer ones, failed handshakes, protocol violations (bad or
-    /// oversize frames), links closed for silence, duplicate links closed.
+    /// oversize frames), links closed for silence, duplicate links closed, block requests
+    /// refused over their peer's serving budget.
     public static let peerRefusalKinds = [
         "connection_rate", "handshake_evicted", "handshake_failed", "protocol_violation", "idle_timeout", "duplicate_link",
+        "block_requests",
     ]
 }
 

@@ -190,6 +190,15 @@ extension ValidatorNode {
     /// and bytes.
     private func serveBlocks(from: UInt64, to: UInt64, peer: Int) {
         guard from >= 1, from <= to, from <= state.height else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard blockServing.admit(peer, now: now) else {
+            counters.blockRequestsRefused += 1
+            if now - (blockRefusalLoggedAt[peer] ?? 0) >= 60_000_000_000 || blockRefusalLoggedAt[peer] == nil {
+                blockRefusalLoggedAt[peer] = now
+                logger.warning("refusing block requests from \(peerName(peer)): over its serving budget (\(Int(BlockServingBudget.requestsPerSecond)) requests, \(Int(BlockServingBudget.bytesPerSecond) >> 20) MiB a second; \(counters.blockRequestsRefused) refused so far)")
+            }
+            return
+        }
         var blocks: [Consensus.CommittedBlock] = []
         var bytes = 0
         var height = from
@@ -200,8 +209,10 @@ extension ValidatorNode {
             height += 1
         }
         counters.stateTransferBlocksServed += blocks.count
-        logger.info("serving blocks \(from)…\(height - 1) to \(peerName(peer))")
-        try? network.send(PeerWire.encodeResponse(blocks), to: peer)
+        logger.debug("serving blocks \(from)…\(height - 1) to \(peerName(peer))")
+        let response = PeerWire.encodeResponse(blocks)
+        blockServing.spent(response.count, on: peer, now: now)
+        try? network.send(response, to: peer)
     }
 
     /// An unrecoverable local failure (disk, corrupted store): stop voting and exit, so a

@@ -38,6 +38,10 @@ public actor ValidatorNode {
     var tasks: [Task<Void, Never>] = []
     var stopped = false
     var counters = NodeCounters()
+    /// What each peer's block requests may still cost this node.
+    var blockServing = BlockServingBudget()
+    /// When the last "refusing block requests" line was logged, per peer (one a minute).
+    var blockRefusalLoggedAt: [Int: UInt64] = [:]
     /// Prometheus metrics of this node (`GET /metrics`), and the proposal times they need.
     let metricsRegistry: NodeMetrics
     var commitLatency = CommitLatencyTracker()
@@ -166,6 +170,8 @@ struct NodeCounters: Sendable {
     var peerMessagesUndecodable = 0
     var peerMessagesMisattributed = 0
     var stateTransferBlocksServed = 0
+    /// Block requests refused because their peer was over its serving budget.
+    var blockRequestsRefused: UInt64 = 0
     /// Transactions of certified blocks that broke the chain's rules (only > f faulty validators can certify them).
     var certifiedInvalidTransactions = 0
     /// Transactions the replica had no room for, returned to the mempool to be offered again.

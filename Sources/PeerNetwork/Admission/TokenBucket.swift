@@ -1,20 +1,33 @@
 /// A token bucket on a monotonic nanosecond clock: `ratePerSecond` tokens a second, at most
-/// `burst` held; each admitted action takes one.
-struct TokenBucket: Sendable {
-    let ratePerSecond: Double
-    let burst: Double
-    private(set) var tokens: Double
+/// `burst` held; each admitted action takes one (or, with `spend`, what it turned out to cost).
+public struct TokenBucket: Sendable {
+    public let ratePerSecond: Double
+    public let burst: Double
+    public private(set) var tokens: Double
     private var lastNanos: UInt64
 
-    init(ratePerSecond: Double, burst: Double, now: UInt64) {
+    public init(ratePerSecond: Double, burst: Double, now: UInt64) {
         self.ratePerSecond = ratePerSecond
         self.burst = burst
         tokens = burst
         lastNanos = now
     }
 
+    /// Whether there is anything left to spend at `now` (the balance is positive).
+    public mutating func hasCredit(now: UInt64) -> Bool {
+        refill(now: now)
+        return tokens > 0
+    }
+
+    /// Spends `amount`, possibly into debt (a cost known only once the work is done): the
+    /// debt is paid back by the rate before `hasCredit` is true again.
+    public mutating func spend(_ amount: Double, now: UInt64) {
+        refill(now: now)
+        tokens -= amount
+    }
+
     /// Takes a token if one is there.
-    mutating func take(now: UInt64) -> Bool {
+    public mutating func take(now: UInt64) -> Bool {
         refill(now: now)
         guard tokens >= 1 else { return false }
         tokens -= 1
