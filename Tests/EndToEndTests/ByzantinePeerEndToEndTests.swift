@@ -13,9 +13,9 @@ import Testing
 /// real key (node-3 is stopped), joins the peer network and FORWARDs such a transfer.
 @Suite("End to end: a faulty validator", .serialized)
 struct ByzantinePeerEndToEndTests {
-    @Test("a non-member transaction forwarded by a validator is refused and counted; the honest nodes keep committing")
-    func forwardedNonMemberTransaction() async throws {
-        let net = try TestnetHarness(nodes: 4)
+    /// Starts a 4-validator testnet, stops node-3 and joins the peer network in its place with
+    /// its real key: the test process is the faulty validator.
+    static func impersonateValidator3(_ net: TestnetHarness) async throws -> (Genesis, SigningKey, PeerNetwork) {
         _ = try net.up()
         let genesis = try net.genesis
         try net.killHard(3)
@@ -30,6 +30,13 @@ struct ByzantinePeerEndToEndTests {
         try await waitUntil("the faulty validator to be connected to the others", timeoutSeconds: 30) {
             await impostor.counters().peers.filter(\.isConnected).count == 3
         }
+        return (genesis, key, impostor)
+    }
+
+    @Test("a non-member transaction forwarded by a validator is refused and counted; the honest nodes keep committing")
+    func forwardedNonMemberTransaction() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        let (genesis, key, impostor) = try await Self.impersonateValidator3(net)
 
         let outsider = try SigningKey()
         let recipient = try net.key("solar-owner").publicKey.address
@@ -70,20 +77,7 @@ struct ByzantinePeerEndToEndTests {
     @Test("equivocating votes are logged, stored, listed and counted per validator; block-request floods are refused; commits go on")
     func equivocationIsVisible() async throws {
         let net = try TestnetHarness(nodes: 4)
-        _ = try net.up()
-        let genesis = try net.genesis
-        try net.killHard(3)
-        let key = try SigningKey(pem: String(contentsOfFile: "\(net.directory)/keys/validator-3.pem", encoding: .utf8))
-        let peers = genesis.validators.enumerated().map { index, validator in
-            PeerIdentity(index: index, publicKey: validator.publicKey, host: validator.host, port: Int(validator.port))
-        }
-        let impostor = try PeerNetwork(
-            configuration: PeerNetworkConfiguration(genesisHash: genesis.hash, chainID: genesis.chainID.value, validators: peers, localIndex: 3, nodeKey: key),
-            logger: Logger(label: "test.faulty-validator"))
-        _ = try await impostor.start()
-        try await waitUntil("the faulty validator to be connected to the others", timeoutSeconds: 30) {
-            await impostor.counters().peers.filter(\.isConnected).count == 3
-        }
+        let (genesis, key, impostor) = try await Self.impersonateValidator3(net)
         // A committed block first, so there are blocks to ask for.
         let bank = try net.key("green-bank")
         let recipient = try net.key("solar-owner").publicKey.address
