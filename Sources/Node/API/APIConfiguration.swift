@@ -21,6 +21,10 @@ public struct APIConfiguration: Sendable, Hashable {
     public var headerBytesMax: Int = 16 * 1_024
     /// Open client connections at most; beyond it the listener stops accepting until one closes.
     public var connectionsMax: Int = 512
+    /// Transactions with invalid signatures one client (IP address) may submit: a burst, then
+    /// a rate; beyond, its submissions get 429 before anything is verified (`InvalidSignatureBudget`).
+    public var invalidSignaturesBurst: Double = 1_000
+    public var invalidSignaturesPerSecond: Double = 10
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodySizeMaxBytes: Int = 5 * 1_024 * 1_024, batchTransactionsMax: Int = 500,

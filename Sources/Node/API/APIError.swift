@@ -9,6 +9,12 @@ struct APIError: Error, Sendable {
     static func badRequest(_ code: String, _ message: String) -> APIError { APIError(status: .badRequest, code: code, message: message) }
     static func notFound(_ code: String, _ message: String) -> APIError { APIError(status: .notFound, code: code, message: message) }
 
+    static func tooManyInvalidSignatures(waitSeconds: Double) -> APIError {
+        APIError(
+            status: .tooManyRequests, code: "too-many-invalid-signatures",
+            message: "this client sent too many transactions with invalid signatures; submit again in \(Int(waitSeconds.rounded(.up))) s, signed with the sender's key")
+    }
+
     static func bodyTooLarge(maximumBytes: Int) -> APIError {
         APIError(
             status: .contentTooLarge, code: "body-too-large",

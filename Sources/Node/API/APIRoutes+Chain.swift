@@ -11,7 +11,7 @@ extension APIRoutes {
     static var chainExportBytesMax: Int { 16 * 1_024 * 1_024 }
     static var chainExportCountDefault: Int { 128 }
 
-    func registerChain(on router: Router<BasicRequestContext>) {
+    func registerChain(on router: Router<APIRequestContext>) {
         router.get("/v1/chain") { request, _ in
             let query = request.uri.queryParameters
             return try await chain(from: query["from"].map(String.init), count: query["count"].map(String.init))

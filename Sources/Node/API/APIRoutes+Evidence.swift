@@ -5,7 +5,7 @@ import Storage
 extension APIRoutes {
     /// `GET /v1/evidence[?validator=N][&limit=M]`: equivocation evidence this node saw, newest
     /// first (docs/api.md).
-    func registerEvidence(on router: Router<BasicRequestContext>) {
+    func registerEvidence(on router: Router<APIRequestContext>) {
         router.get("/v1/evidence") { request, _ in
             let parameters = try QueryParameters(request, allowed: ["validator", "limit"])
             let validator = try parameters.unsigned("validator", maximum: UInt64(UInt16.max)).map { UInt16($0) }

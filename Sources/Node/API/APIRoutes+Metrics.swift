@@ -3,7 +3,7 @@ import NIOCore
 
 extension APIRoutes {
     /// `GET /metrics`: the node's metrics in the Prometheus text format (docs/api.md lists them).
-    func registerMetrics(on router: Router<BasicRequestContext>) {
+    func registerMetrics(on router: Router<APIRequestContext>) {
         router.get("/metrics") { _, _ in
             let metrics = await service.metrics()
             return Response(

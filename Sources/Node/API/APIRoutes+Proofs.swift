@@ -5,7 +5,7 @@ import LedgerCrypto
 extension APIRoutes {
     /// `GET /v1/transactions/{id}/proof`: the transaction's proof bundle as canonical bytes
     /// (`application/octet-stream`, docs/formats.md), for `greenledger proof tx`.
-    func registerProofs(on router: Router<BasicRequestContext>) {
+    func registerProofs(on router: Router<APIRequestContext>) {
         router.get("/v1/transactions/{id}/proof") { _, context in try await transactionProof(context.parameters.get("id")) }
     }
 

@@ -8,7 +8,7 @@ import Storage
 extension APIRoutes {
     static var pageParameters: Set<String> { ["limit", "after"] }
 
-    func registerQueries(on router: Router<BasicRequestContext>) {
+    func registerQueries(on router: Router<APIRequestContext>) {
         router.get("/v1/accounts") { request, _ in
             let parameters = try QueryParameters(request, allowed: Self.pageParameters)
             let page = try parameters.page()

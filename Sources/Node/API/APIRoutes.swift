@@ -10,11 +10,12 @@ struct APIRoutes<Service: NodeService>: Sendable {
     let service: Service
     let configuration: APIConfiguration
     let logger: Logger
+    let invalidSignatures: InvalidSignatureBudget
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.middlewares.add(JSONErrorMiddleware<BasicRequestContext>(logger: logger))
+    func register(on router: Router<APIRequestContext>) {
+        router.middlewares.add(JSONErrorMiddleware<APIRequestContext>(logger: logger))
         router.get("/health") { _, _ in JSONResponse.make(HealthBody(status: "ok")) }
-        router.post("/v1/transactions") { request, _ in try await submit(request) }
+        router.post("/v1/transactions") { request, context in try await submit(request, client: context.client) }
         router.get("/v1/transactions/{id}") { _, context in try await transaction(context.parameters.get("id")) }
         router.get("/v1/blocks/{height}") { _, context in try await block(context.parameters.get("height")) }
         router.get("/v1/blocks/{height}/raw") { request, context in
@@ -31,7 +32,10 @@ struct APIRoutes<Service: NodeService>: Sendable {
 
     // MARK: - Submit
 
-    func submit(_ request: Request) async throws(APIError) -> Response {
+    func submit(_ request: Request, client: String) async throws(APIError) -> Response {
+        if let wait = invalidSignatures.waitSeconds(for: client) {
+            throw APIError.tooManyInvalidSignatures(waitSeconds: wait)
+        }
         let mediaType = try SubmissionDecoding.mediaType(of: request.headers[.contentType])
         let wait = try waitOption(request)
         let bytes = try await body(of: request)
@@ -41,6 +45,11 @@ struct APIRoutes<Service: NodeService>: Sendable {
             case .json: try SubmissionDecoding.json(bytes, batchMax: configuration.batchTransactionsMax)
             }
         let results = await service.submit(transactions)
+        let invalid = results.filter(\.hasInvalidSignature).count
+        if invalid > 0 {
+            invalidSignatures.spend(invalid, by: client)
+            logger.notice("client \(client) submitted \(invalid) transactions with invalid signatures")
+        }
         let accepted = results.filter(\.isPending).count
         logger.debug("transactions submitted", metadata: [
             "count": "\(transactions.count)", "pending": "\(accepted)", "rejected": "\(transactions.count - accepted)",

@@ -10,18 +10,22 @@ public struct APIServer<Service: NodeService>: Sendable {
     public let configuration: APIConfiguration
     /// Open connections and those closed for slowness, across this server's life.
     public let connectionStats = APIConnectionStats()
+    /// Each client's budget of invalid-signature work, across this server's life.
+    let invalidSignatures: InvalidSignatureBudget
     private let logger: Logger
 
     public init(service: Service, configuration: APIConfiguration = APIConfiguration(), logger: Logger = Logger(label: "greenledger.api")) {
         self.service = service
         self.configuration = configuration
+        invalidSignatures = InvalidSignatureBudget(
+            perSecond: configuration.invalidSignaturesPerSecond, burst: configuration.invalidSignaturesBurst)
         self.logger = logger
     }
 
     /// The router with every endpoint.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
-        APIRoutes(service: service, configuration: configuration, logger: logger).register(on: router)
+    public func router() -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        APIRoutes(service: service, configuration: configuration, logger: logger, invalidSignatures: invalidSignatures).register(on: router)
         return router
     }
 

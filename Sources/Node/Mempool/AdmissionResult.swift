@@ -25,4 +25,10 @@ public struct AdmissionResult: Sendable, Hashable {
         if case .rejected(let rejection) = outcome { return rejection }
         return nil
     }
+
+    /// Refused because its signature did not verify (work a client can make the node do).
+    public var hasInvalidSignature: Bool {
+        if case .invalidSignature? = rejection { return true }
+        return false
+    }
 }

@@ -35,7 +35,7 @@ public struct TokenBucket: Sendable {
     }
 
     /// Whether the bucket is full at `now` (its source has been quiet long enough to forget).
-    func isFull(now: UInt64) -> Bool {
+    public func isFull(now: UInt64) -> Bool {
         var copy = self
         copy.refill(now: now)
         return copy.tokens >= burst
