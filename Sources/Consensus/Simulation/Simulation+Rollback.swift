@@ -9,7 +9,15 @@ import LedgerCrypto
 extension Simulation {
     /// Copies one honest node's data directory, and schedules its restore a few seconds later.
     func takeBackup() {
-        guard !healed else { return }
+        // A restored validator never votes twice (its floor), but it has lost the prepared
+        // certificates it held: a VIEW-CHANGE it sends can no longer carry them. That is
+        // amnesia, a fault: it counts against f with the Byzantine validators and a clock
+        // beyond the bound. Seed 3036 of n = 4 rolled an honest validator back beside a faulty
+        // one: a NEW-VIEW built from their VIEW-CHANGEs and a third dropped a block an honest
+        // replica had committed (the faulty one withheld its vote, so the chain stalled where
+        // it could have forked).
+        let faults = result.byzantineCount + (skewedBeyondBound == nil ? 0 : 1)
+        guard !healed, faults < faultsTolerated else { return }
         let candidates = honestNodes.filter { nodes[$0].up }
         guard !candidates.isEmpty else { return }
         // Half the time the primary: rolled back within its view, it would propose again at
