@@ -120,7 +120,8 @@ final class ConnectionManager: @unchecked Sendable {
         let address = PeerConnection.describe(channel.remoteAddress)
         let source = channel.remoteAddress?.ipAddress ?? "unknown"
         let now = Self.nowNanos
-        let id = nextConnectionID + 1
+        nextConnectionID += 1
+        let id = nextConnectionID
         switch gate.admit(id, from: source, now: now) {
         case .refuse(let refusal):
             counters.connectionsRefused += 1
@@ -138,8 +139,7 @@ final class ConnectionManager: @unchecked Sendable {
                 victim.channel.close(promise: nil)
             }
         }
-        let connection = makeConnection(channel, direction: .inbound, dialedIndex: nil)
-        precondition(connection.id == id, "connection ids are assigned in order on the loop")
+        let connection = makeConnection(channel, direction: .inbound, dialedIndex: nil, id: id)
         try installHandlers(channel, connection)
         logger.debug("accepted TCP connection #\(connection.id) from \(address); awaiting handshake")
     }
@@ -163,9 +163,16 @@ final class ConnectionManager: @unchecked Sendable {
         try installHandlers(channel, connection)
     }
 
-    private func makeConnection(_ channel: any Channel, direction: PeerConnection.Direction, dialedIndex: Int?) -> PeerConnection {
-        nextConnectionID += 1
-        let connection = PeerConnection(id: nextConnectionID, direction: direction, channel: channel, dialedIndex: dialedIndex)
+    /// A new connection with `id`, or the next id when none is given.
+    private func makeConnection(_ channel: any Channel, direction: PeerConnection.Direction, dialedIndex: Int?, id: Int? = nil) -> PeerConnection {
+        let connectionID: Int
+        if let id {
+            connectionID = id
+        } else {
+            nextConnectionID += 1
+            connectionID = nextConnectionID
+        }
+        let connection = PeerConnection(id: connectionID, direction: direction, channel: channel, dialedIndex: dialedIndex)
         openConnections[connection.id] = connection
         return connection
     }
