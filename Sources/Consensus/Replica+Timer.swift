@@ -141,6 +141,6 @@ extension Replica {
             return "\(height)\(body)\(slot.prepareSent ? "p" : "")\(slot.commitSent ? "c" : "")"
         }.joined(separator: ",")
         let prepared = preparedCertificates.keys.sorted().map { "\($0)@\(preparedCertificates[$0]!.view)" }.joined(separator: ",")
-        return "view=\(view)\(isViewChanging ? "*" : "") committed=\(committedHeight) executed=\(executedHeight) low=\(lowWatermark) slots=[\(slotText)] prepared=[\(prepared)] mempool=\(mempool.count) certs=\(commitCertificates.keys.sorted()) transfer=\(transfer.map { "\($0.targetHeight)@\($0.peer)" } ?? "-") timer=\(timerDeadlineTick.map { "\($0 - min($0, tickCount))" } ?? "-")"
+        return "view=\(view)\(isViewChanging ? "*" : "") committed=\(committedHeight) executed=\(executedHeight) low=\(lowWatermark) slots=[\(slotText)] prepared=[\(prepared)] mempool=\(mempool.count) certs=\(commitCertificates.keys.sorted()) transfer=\(transfer.map { "\($0.targetHeight)@\($0.peer)" } ?? "-") timer=\(timerDeadlineTick.map { "\($0 - min($0, tickCount))" } ?? "-")\(votingFloor.map { " floor=\($0.view)/\($0.height == UInt64.max ? "all" : String($0.height))" } ?? "")"
     }
 }

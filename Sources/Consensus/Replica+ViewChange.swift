@@ -24,9 +24,16 @@ extension Replica {
         boundReproposals = nil
         relayedToPrimary = false
         output.journalAppends.append(JournalRecord.view(newView, changing: true).encoded)
-        let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
+        // Only certificates inside the window of the checkpoint it carries: the others drop a
+        // VIEW-CHANGE with any other as invalid, and a replica whose journal lost its stable
+        // checkpoint (a torn record) would otherwise never be counted in any view change again
+        // (simulator seed 3 of n = 7).
+        let base = stableCertificate?.height ?? 0
+        let prepared = preparedCertificates.keys.sorted()
+            .filter { $0 > lowWatermark && $0 > base && $0 <= base + UInt64(parameters.watermarkWindow) }
             .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
         let change = ViewChange(newView: newView, checkpoint: stableCertificate, prepared: prepared)
+        if let ownViewChange { keepEarlier(ownViewChange) }
         send(.viewChange(change))
         ownViewChange = change
         viewChangeResendTick = tickCount + timeoutTicks
@@ -46,6 +53,7 @@ extension Replica {
             // At most once per view timeout per sender: a NEW-VIEW carries q VIEW-CHANGEs with their
             // certificates, and replayed stale VIEW-CHANGEs must not make this replica send it without end.
             answerStaleView(from: envelope.sender)
+            answerStaleViewChange(target, from: envelope.sender)
             return drop(.staleView)
         }
         guard target <= view + Replica.viewChangeLookaheadMax else { return drop(.outsideWatermarks) }
@@ -78,6 +86,30 @@ extension Replica {
         guard let installedNewView, installedNewView.view == view, !isViewChanging, isPrimary, sender != selfIndex,
               newViewResends.spend(for: sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) else { return }
         output.messages.append(OutboundMessage(destination: .replica(sender), message: .newView(installedNewView)))
+    }
+
+    static let earlierViewChangesKept = 4
+
+    mutating func keepEarlier(_ change: ViewChange) {
+        earlierViewChanges[change.newView] = change
+        while earlierViewChanges.count > Replica.earlierViewChangesKept, let oldest = earlierViewChanges.keys.min() {
+            earlierViewChanges[oldest] = nil
+        }
+    }
+
+    /// A replica still collecting VIEW-CHANGEs for a view this one already left gets this one's
+    /// VIEW-CHANGE for that view again. It was sent once and may have been lost; the replicas
+    /// that moved on only repeat their latest, so those left behind could wait for good short of
+    /// a quorum while too few moved on for them to join (simulator seed 3 of n = 7: four
+    /// validators in view 5, two in view 6). Castro–Liskov assume links that retransmit until
+    /// delivered; this is that retransmission, on demand. The very message sent before, so it
+    /// contradicts nothing; at most once per view timeout per sender.
+    mutating func answerStaleViewChange(_ target: UInt64, from sender: UInt16) {
+        guard sender != selfIndex, let change = earlierViewChanges[target] ?? (ownViewChange?.newView == target ? ownViewChange : nil),
+              votingFloor?.forbids(.viewChange(change)) != true,
+              viewChangeAnswers.spend(for: sender, atTick: tickCount, periodTicks: UInt64(parameters.viewTimeoutTicks)) else { return }
+        output.messages.append(OutboundMessage(destination: .replica(sender), message: .viewChange(change)))
+        counters.viewChangeAnswers += 1
     }
 
     /// The prepared certificates and checkpoint a VIEW-CHANGE carries all verify.
@@ -156,6 +188,7 @@ extension Replica {
         slots = [:]
         installedNewView = newView
         boundReproposals = (view, newView.reproposals)
+        if let ownViewChange { keepEarlier(ownViewChange) }
         ownViewChange = nil
         relayedToPrimary = false
         counters.newViewsInstalled += 1

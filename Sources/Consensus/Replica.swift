@@ -73,6 +73,9 @@ public struct Replica: Sendable {
     var bodyRequestCount: UInt64 = 0
     var transferAttempts = 0
     var ownViewChange: ViewChange?
+    /// The VIEW-CHANGEs this replica sent for earlier views since its last start (at most
+    /// `earlierViewChangesKept`, in memory only), answered to a replica still waiting in one.
+    var earlierViewChanges: [UInt64: ViewChange] = [:]
     var viewChangeResendTick: UInt64 = 0
     var prePrepareResendTick: UInt64 = 0
     var checkpointResendTick: UInt64 = 0
@@ -81,6 +84,7 @@ public struct Replica: Sendable {
     /// CHECKPOINT this replica gives.
     var bodyAnswers = AnswerBudget(answersPerPeriod: 32)
     var newViewResends = AnswerBudget(answersPerPeriod: 1)
+    var viewChangeAnswers = AnswerBudget(answersPerPeriod: 1)
     var checkpointAnswers = AnswerBudget(answersPerPeriod: 1)
     /// This primary's uncommitted proposals at the last resend check.
     var outstandingPrePrepares: Set<Digest> = []

@@ -237,6 +237,8 @@ public struct ReplicaCounters: Sendable {
     public var staleForwards = 0
     /// CHECKPOINTs this replica repeated because they were not yet stable.
     public var checkpointResends = 0
+    /// VIEW-CHANGEs for an earlier view sent again to a replica still collecting them.
+    public var viewChangeAnswers = 0
     /// Votes not sent because a restart found the journal behind the high-water mark.
     public var votesRefusedBelowFloor = 0
     /// Journal records a restart could not decode (torn or corrupt): they set a floor.

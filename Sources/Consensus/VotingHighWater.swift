@@ -38,6 +38,12 @@ public struct VotingHighWater: Hashable, Comparable, Sendable, CustomStringConve
         }
     }
 
+    /// True when nothing may be voted in `otherView` any more: a view below the mark, or the
+    /// mark's own view when the mark covers every height of it (a damaged journal).
+    func forbidsEveryVote(inView otherView: UInt64) -> Bool {
+        otherView < view || (otherView == view && height == UInt64.max)
+    }
+
     /// True when a replica whose journal may have lost everything up to `self` must not send
     /// `message`: a vote at or below the mark, or a VIEW-CHANGE or NEW-VIEW for its view or an
     /// earlier one (it may have sent another there).

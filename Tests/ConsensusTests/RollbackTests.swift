@@ -45,14 +45,28 @@ struct RollbackTests {
     @Test("the floor survives a later restart and journal compaction")
     func floorIsDurable() {
         var cluster = Cluster()
-        cluster.highWaters[2] = VotingHighWater(view: 5, height: 40)
+        // A floor in the replica's own view (0): it may still vote there, above height 40.
+        cluster.highWaters[2] = VotingHighWater(view: 0, height: 40)
         cluster.restart(2)
-        #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 5, height: 40))
+        #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 0, height: 40))
         // Restarted again with the same journal (which now holds the floor) and no host mark.
         cluster.highWaters[2] = nil
         cluster.restart(2)
+        #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 0, height: 40))
+        #expect(cluster.replicas[2].view == 0)
+        #expect(cluster.replicas[2].journalSnapshot().contains(JournalRecord.floor(VotingHighWater(view: 0, height: 40)).encoded))
+    }
+
+    @Test("restored into a view below its floor, a replica complains about the first view above it at once")
+    func viewBelowFloorLeftAtRestart() {
+        var cluster = Cluster()
+        cluster.highWaters[2] = VotingHighWater(view: 5, height: 40)
+        cluster.restart(2)
         #expect(cluster.replicas[2].votingFloor == VotingHighWater(view: 5, height: 40))
-        #expect(cluster.replicas[2].journalSnapshot().contains(JournalRecord.floor(VotingHighWater(view: 5, height: 40)).encoded))
+        #expect(cluster.replicas[2].view == 6 && cluster.replicas[2].isViewChanging)
+        #expect(cluster.messages(from: 2) { $0.isViewChange }.count == 1)
+        // Once above the floor's view the floor forbids nothing more, and compaction drops it.
+        #expect(!cluster.replicas[2].journalSnapshot().contains(JournalRecord.floor(VotingHighWater(view: 5, height: 40)).encoded))
     }
 
     @Test("a normal restart, journal intact, sets no floor")
