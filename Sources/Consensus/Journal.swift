@@ -171,6 +171,7 @@ extension Replica {
         // the floor at once. A primary has no view timer, so one restored into an old view of its
         // own would otherwise wait there for good (simulator seed 5265 of n = 4).
         if let votingFloor, view <= votingFloor.view, isViewChanging || votingFloor.forbidsEveryVote(inView: view) {
+            counters.viewsLeftBelowFloor += 1
             startViewChange(to: votingFloor.view + 1)
         }
     }

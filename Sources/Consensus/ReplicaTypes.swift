@@ -241,6 +241,8 @@ public struct ReplicaCounters: Sendable {
     public var viewChangeAnswers = 0
     /// Votes not sent because a restart found the journal behind the high-water mark.
     public var votesRefusedBelowFloor = 0
+    /// Views a restart left at once because the floor forbade every vote in them.
+    public var viewsLeftBelowFloor = 0
     /// Journal records a restart could not decode (torn or corrupt): they set a floor.
     public var unreadableJournalRecords = 0
     /// Restarts that found the journal behind the host's high-water mark.

@@ -122,7 +122,7 @@ struct Totals {
     var faultLine: String {
         let strategyText = ByzantineStrategy.allCases.map { "\($0.rawValue)=\(strategies[$0.rawValue, default: 0])" }.joined(separator: " ")
         let crashText = (CrashPointName.all).map { "\($0)=\(crashPoints[$0, default: 0])" }.joined(separator: " ")
-        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) aimed=\(aimedRollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) votesRefusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
+        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) aimed=\(aimedRollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) refusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
     }
 
     /// The fault classes a CI-sized run at `replicas` validators must have exercised.
@@ -140,7 +140,7 @@ struct Totals {
                          ("rolling restarts", rollingRestarts), ("rolling restarts aimed at a re-proposed height", aimedRollingRestarts),
                          ("clocks beyond the skew bound", clockBeyondBoundSeeds),
                          ("data directories rolled back", rollbacks), ("rollbacks detected", rollbacksDetected),
-                         ("votes refused below a rollback floor", votesRefusedBelowFloor), ("torn journal records", tornRecords),
+                         ("votes refused or views left below a rollback floor", votesRefusedBelowFloor), ("torn journal records", tornRecords),
                          ("slow disks", slowDisks), ("send-queue overflows", sendQueueOverflows)]
             expected += CrashPointName.all.map { ("crashes at \($0)", crashPoints[$0, default: 0]) }
             expected += ByzantineStrategy.allCases.map { ("Byzantine \($0.rawValue)", strategies[$0.rawValue, default: 0]) }

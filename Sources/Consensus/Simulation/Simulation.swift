@@ -684,7 +684,7 @@ public final class Simulation {
         result.equivocations += counters.evidenceCount
         result.forgedDropped += counters.dropped(.badSignature)
         result.rollbacksDetected += counters.rollbacksDetected
-        result.votesRefusedBelowFloor += counters.votesRefusedBelowFloor
+        result.votesRefusedBelowFloor += counters.votesRefusedBelowFloor + counters.viewsLeftBelowFloor
         nodes[node].replica.counters = ReplicaCounters()
     }
 }

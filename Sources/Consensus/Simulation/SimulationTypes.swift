@@ -66,6 +66,7 @@ public struct SimulationResult: Sendable {
     /// Journal records torn by a crash (the restart finds them unreadable).
     public var tornJournalRecords = 0
     public var rollbacksDetected = 0
+    /// Votes a rollback floor refused, and views it made a restarted replica leave at once.
     public var votesRefusedBelowFloor = 0
     /// Transactions a replica gave back to its host (mempool full), and those lost because
     /// the node holding them crashed (the host's queue and the replica's mempool are memory).
