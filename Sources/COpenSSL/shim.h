@@ -67,4 +67,27 @@ static inline EVP_PKEY *gl_read_public_key_pem(BIO *bio) {
     return PEM_read_bio_PUBKEY(bio, NULL, gl_no_passphrase, NULL);
 }
 
+/// A self-signed X.509 v3 certificate for `pkey`, signed by it with SHA-256: the certificate
+/// a validator presents on its TLS peer links. The peers pin the key to genesis and ignore
+/// names and dates, so the subject is only a label and the validity generous (from an hour
+/// back, for clock skew, to `seconds_valid` ahead). NULL on failure; free with X509_free.
+static inline X509 *gl_self_signed_certificate(EVP_PKEY *pkey, const char *common_name, long seconds_valid) {
+    X509 *certificate = X509_new();
+    X509_NAME *name = NULL;
+    if (certificate == NULL) return NULL;
+    if (!X509_set_version(certificate, X509_VERSION_3)) goto fail;
+    if (!ASN1_INTEGER_set(X509_get_serialNumber(certificate), 1)) goto fail;
+    if (X509_gmtime_adj(X509_getm_notBefore(certificate), -3600) == NULL) goto fail;
+    if (X509_gmtime_adj(X509_getm_notAfter(certificate), seconds_valid) == NULL) goto fail;
+    if (!X509_set_pubkey(certificate, pkey)) goto fail;
+    name = X509_get_subject_name(certificate);
+    if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0)) goto fail;
+    if (!X509_set_issuer_name(certificate, name)) goto fail;
+    if (X509_sign(certificate, pkey, EVP_sha256()) <= 0) goto fail;
+    return certificate;
+fail:
+    X509_free(certificate);
+    return NULL;
+}
+
 #endif

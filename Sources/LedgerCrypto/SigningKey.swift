@@ -36,6 +36,9 @@ public final class SigningKey: DigestSigner, @unchecked Sendable {
         }
     }
 
+    /// The OpenSSL key, for operations in this module that sign other structures with it.
+    var keyPointer: OpaquePointer { key.pointer }
+
     /// Signs a 32-byte digest; the result is always low-S.
     public func sign(digest: Digest) throws(CryptoError) -> Signature {
         guard let context = EVP_PKEY_CTX_new_from_pkey(nil, key.pointer, nil) else {

@@ -40,8 +40,14 @@ public final class PeerNetwork: Sendable {
             of: PeerEvent.self, bufferingPolicy: .bufferingNewest(Self.eventsMax))
         self.messages = messages
         self.events = events
+        let tls: PeerTLS
+        do {
+            tls = try PeerTLS(nodeKey: configuration.nodeKey, localIndex: configuration.localIndex, validators: configuration.validators)
+        } catch {
+            throw .tls("cannot set up TLS with the node key: \(error)")
+        }
         manager = ConnectionManager(
-            loop: eventLoopGroup.next(), configuration: configuration, logger: logger,
+            loop: eventLoopGroup.next(), configuration: configuration, tls: tls, logger: logger,
             messageContinuation: messageContinuation, eventContinuation: eventContinuation)
     }
 

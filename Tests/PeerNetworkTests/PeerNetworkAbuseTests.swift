@@ -26,6 +26,13 @@ import Testing
             return channel
         }
 
+        /// Past TLS with validator `index`'s genuine key, nothing sent yet.
+        func tls(to port: Int, as index: Int) async throws -> any Channel {
+            let channel = try await TLSTestClient.connect(group: group, port: port, as: index, roster: roster)
+            raws.append(channel)
+            return channel
+        }
+
         func tearDown() async throws {
             for raw in raws { try? await raw.close() }
             for peer in peers { await peer.shutdown() }
@@ -43,11 +50,13 @@ import Testing
         }
     }
 
+    /// A validator's genuine key gets past TLS; what it sends before the link's handshake is
+    /// still held to handshake frames.
     @Test func garbageAndOversizeFramesAreClosedAndCounted() async throws {
-        // Validator 1 is never started, so validator 0's only connections are the raw ones.
+        // Validator 1 is never started: its key is the faulty validator's.
         try await Fixture { $0.frameSizeMaxBytes = 1024 }.run { fixture in
-            let oversize = try await fixture.raw(to: 0)
-            let garbage = try await fixture.raw(to: 0)
+            let oversize = try await fixture.tls(to: fixture.roster.ports[0], as: 1)
+            let garbage = try await fixture.tls(to: fixture.roster.ports[0], as: 1)
             try await oversize.writeAndFlush(ByteBuffer(bytes: [0x7f, 0xff, 0xff, 0xff]))
             try await garbage.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 2, 0xee, 0xee]))
             try await waitUntil("both abusers disconnected") { !oversize.isActive && !garbage.isActive }
@@ -60,16 +69,37 @@ import Testing
         }
     }
 
-    /// Attack F6: a stranger's frame may be as large as the largest handshake frame, not the
-    /// 4 MiB an authenticated validator may send; the length prefix alone closes it.
+    /// Attack F6: a frame before the handshake may be as large as the largest handshake frame,
+    /// not the 4 MiB an authenticated validator may send; the length prefix alone closes it.
     @Test func strangersCannotSendFullSizeFramesBeforeTheHandshake() async throws {
         try await Fixture().run { fixture in
-            let raw = try await fixture.raw(to: 0)
+            let peer = try await fixture.tls(to: fixture.roster.ports[0], as: 1)
             // 64 KiB: far below frameSizeMaxBytes (4 MiB), far above any handshake frame.
-            try await raw.writeAndFlush(ByteBuffer(bytes: [0, 1, 0, 0, 1, 2, 3]))
-            try await waitUntil("the stranger disconnected") { !raw.isActive }
+            try await peer.writeAndFlush(ByteBuffer(bytes: [0, 1, 0, 0, 1, 2, 3]))
+            try await waitUntil("the peer disconnected") { !peer.isActive }
             #expect(await fixture.node.network.counters().protocolViolations == 1)
             #expect(fixture.node.logLines.values.contains { $0.contains("frame length 65536 bytes is above the 1024-byte maximum") })
+        }
+    }
+
+    /// Attack F5: without TLS, or with a key genesis does not list, nothing is read at all.
+    @Test func plaintextAndStrangerCertificatesAreRefusedBeforeAFrameIsRead() async throws {
+        try await Fixture().run { fixture in
+            // The link's own hello, in clear, as the first wave's peers spoke it.
+            let plain = try await fixture.raw(to: 0)
+            try await plain.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 2, 0x01, 0x01]))
+            try await waitUntil("the plaintext peer disconnected") { !plain.isActive }
+            // A TLS client with a key of its own.
+            let outsiderRoster = TestRoster(keys: [try SigningKey(), try SigningKey()], ports: fixture.roster.ports, genesisHash: fixture.roster.genesisHash)
+            let outsider = try await TLSTestClient.connect(group: fixture.group, port: fixture.roster.ports[0], as: 1, roster: outsiderRoster)
+            try? await outsider.writeAndFlush(ByteBuffer(bytes: [0, 0, 0, 2, 0x01, 0x01]))
+            try await waitUntil("the outsider disconnected") { !outsider.isActive }
+            try await waitUntil("both refusals counted") { await fixture.node.network.counters().handshakeFailures >= 2 }
+            #expect(await fixture.node.network.counters().protocolViolations == 0)
+            #expect(fixture.node.messages.values.isEmpty)
+            let log = fixture.node.logLines.values
+            #expect(log.contains { $0.contains("TLS certificate refused: its TLS certificate's key is no genesis validator's") })
+            #expect(log.contains { $0.contains("TLS handshake failed") })
         }
     }
 

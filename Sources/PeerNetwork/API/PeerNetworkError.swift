@@ -9,6 +9,8 @@ public enum PeerNetworkError: Error, Equatable, Sendable, CustomStringConvertibl
     case bindFailed(host: String, port: Int, reason: String)
     case alreadyStarted
     case notRunning
+    /// TLS could not be set up with the node key (at start), or the node key could not sign.
+    case tls(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum PeerNetworkError: Error, Equatable, Sendable, CustomStringConvertibl
         case .bindFailed(let host, let port, let reason): "cannot listen on \(host):\(port): \(reason)"
         case .alreadyStarted: "the peer network was already started"
         case .notRunning: "the peer network is not running (not started, or shut down)"
+        case .tls(let reason): "TLS on the peer links: \(reason)"
         }
     }
 }

@@ -11,8 +11,9 @@ public struct PeerNetworkConfiguration: Sendable {
     public var validators: [PeerIdentity]
     /// This node's position in `validators`.
     public var localIndex: Int
-    /// Signs this node's half of every handshake; its public key must be `validators[localIndex].publicKey`.
-    public var nodeKey: any DigestSigner
+    /// Signs this node's half of every handshake and its TLS handshakes (its certificate holds
+    /// this key); its public key must be `validators[localIndex].publicKey`.
+    public var nodeKey: SigningKey
     /// Checks the other side's handshake signature.
     public var signatureVerifier: any SignatureVerifier
     /// Where to bind the listener; nil binds `validators[localIndex].host`. Set "0.0.0.0" to
@@ -70,7 +71,7 @@ public struct PeerNetworkConfiguration: Sendable {
         chainID: String,
         validators: [PeerIdentity],
         localIndex: Int,
-        nodeKey: any DigestSigner,
+        nodeKey: SigningKey,
         signatureVerifier: any SignatureVerifier = P256Verifier(),
         listenHostOverride: String? = nil,
         frameSizeMaxBytes: Int = 4 << 20,

@@ -24,6 +24,11 @@ final class PeerConnection {
     var peerIndex: Int?
     /// The index an inbound dialer claims in its hello, not yet proven (for log lines).
     var claimedIndex: Int?
+    /// The genesis validator whose key the peer's TLS certificate holds: set during the TLS
+    /// handshake, before any frame is read. The link's handshake must claim this validator.
+    var tlsVerifiedIndex: Int?
+    /// Why the TLS layer refused the peer's certificate, for the close reason.
+    var tlsRefusal: String?
     var isEstablished = false
     /// Replaced by a better link to the same validator: flushing and closing gracefully.
     var isRetired = false

@@ -1,5 +1,6 @@
 import LedgerCore
 import NIOCore
+import NIOSSL
 
 /// Runs one connection: the handshake first (nothing else is accepted or delivered before
 /// it completes), then opaque messages and heartbeats. Sits after `FrameDecoder`, so it
@@ -89,6 +90,11 @@ final class PeerConnectionHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let framing = error as? FramingError {
             fail(context, .framing(framing))
+        } else if let refusal = connection.tlsRefusal {
+            fail(context, .handshake(.tlsRefused(reason: refusal)))
+        } else if error is NIOSSLError || error is BoringSSLError, !connection.isEstablished {
+            // The other side refused our certificate, or spoke no TLS at all.
+            fail(context, .handshake(.tlsFailed(PeerTLS.describe(error))))
         } else {
             fail(context, .transport("\(error)"))
         }
@@ -164,6 +170,13 @@ final class PeerConnectionHandler: ChannelInboundHandler {
 
     /// The handshake proved `peerIndex`: ask the owner whether to keep this link.
     private func admit(_ context: ChannelHandlerContext, peerIndex: Int, sendAccept: Bool) {
+        // The handshake proved the claimed key signed this exchange; TLS proved who holds the
+        // session. Both must be the same validator, or a key holder could speak as another.
+        guard connection.tlsVerifiedIndex == peerIndex else {
+            let holder = connection.tlsVerifiedIndex.map { "validator \($0)" } ?? "nobody verified"
+            fail(context, .handshake(.tlsIdentityMismatch(claimed: peerIndex, certificate: holder)))
+            return
+        }
         connection.peerIndex = peerIndex
         // Authenticated: full-size frames from here on (the decoder reads the limit before
         // each frame, and this runs before it cuts the next one).

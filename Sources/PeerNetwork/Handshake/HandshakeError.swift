@@ -16,6 +16,12 @@ enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
     case timedOut(seconds: Double)
     case refusedByPeer(reason: String)
     case signingFailed(CryptoError)
+    /// The TLS certificate's key is another validator's than the one the handshake proves.
+    case tlsIdentityMismatch(claimed: Int, certificate: String)
+    /// The peer's TLS certificate was refused (`PeerTLS.verify` says why).
+    case tlsRefused(reason: String)
+    /// The TLS handshake failed: the peer refused this node's certificate, or spoke no TLS.
+    case tlsFailed(String)
 
     var description: String {
         switch self {
@@ -32,6 +38,10 @@ enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timedOut(let seconds): "handshake not completed within \(seconds) s"
         case .refusedByPeer(let reason): "peer refused the handshake: \(reason)"
         case .signingFailed(let error): "could not sign the handshake: \(error)"
+        case .tlsIdentityMismatch(let claimed, let certificate):
+            "the handshake proves validator \(claimed) but the TLS session is \(certificate)'s"
+        case .tlsRefused(let reason): "TLS certificate refused: \(reason)"
+        case .tlsFailed(let reason): "TLS handshake failed: \(reason)"
         }
     }
 }

@@ -11,6 +11,7 @@ final class ConnectionManager: @unchecked Sendable {
     let loop: any EventLoop
     let configuration: PeerNetworkConfiguration
     let handshakeContext: HandshakeContext
+    let tls: PeerTLS
     let logger: Logger
     let messageContinuation: AsyncStream<InboundMessage>.Continuation
     let eventContinuation: AsyncStream<PeerEvent>.Continuation
@@ -33,13 +34,14 @@ final class ConnectionManager: @unchecked Sendable {
     var isDroppingInbound = false
 
     init(
-        loop: any EventLoop, configuration: PeerNetworkConfiguration, logger: Logger,
+        loop: any EventLoop, configuration: PeerNetworkConfiguration, tls: PeerTLS, logger: Logger,
         messageContinuation: AsyncStream<InboundMessage>.Continuation,
         eventContinuation: AsyncStream<PeerEvent>.Continuation
     ) {
         self.loop = loop
         self.configuration = configuration
         self.handshakeContext = HandshakeContext(configuration: configuration)
+        self.tls = tls
         var logger = logger
         logger[metadataKey: "validator"] = "\(configuration.localIndex)"
         self.logger = logger
@@ -186,7 +188,10 @@ final class ConnectionManager: @unchecked Sendable {
             handshakeTimeout: TimeAmount(configuration.handshakeTimeout),
             idleTimeoutSeconds: Double(configuration.idleTimeout.nanosecondsClamped) / 1e9,
             frameLimit: (limit, configuration.frameSizeMaxBytes))
+        // TLS first: every frame, the handshake's included, travels encrypted, and the peer's
+        // certificate is checked against genesis before a frame is read (attack F5).
         try channel.pipeline.syncOperations.addHandlers([
+            try tls.handler(for: connection),
             IdleStateHandler(
                 readTimeout: TimeAmount(configuration.idleTimeout), writeTimeout: TimeAmount(configuration.heartbeatInterval)),
             ByteToMessageHandler(FrameDecoder(limit: limit)),

@@ -28,10 +28,13 @@ import Testing
     }
 
     /// An outbound end (validator `local` dialing `dialed`) or an inbound end (validator `local`).
-    func makeEnd(local: Int, dialing dialed: Int? = nil, signer: (any DigestSigner)? = nil) throws -> End {
+    /// There is no TLS on an embedded channel: `tlsPeer` is the validator the TLS layer would
+    /// have verified on the other end (for an outbound end, the one dialed).
+    func makeEnd(local: Int, dialing dialed: Int? = nil, signer: (any DigestSigner)? = nil, tlsPeer: Int = 0) throws -> End {
         let channel = EmbeddedChannel()
         let connection = PeerConnection(
             id: local, direction: dialed == nil ? .inbound : .outbound, channel: channel, dialedIndex: dialed)
+        connection.tlsVerifiedIndex = dialed ?? tlsPeer
         let delegate = RecordingDelegate()
         let handler = PeerConnectionHandler(
             connection: connection, delegate: delegate, handshakeContext: context(local, signer: signer),
@@ -132,6 +135,20 @@ import Testing
         }
         guard case .handshake(.refusedByPeer) = impostor.delegate.failures.first else {
             Issue.record("the impostor should read the refusal, got \(impostor.delegate.failures)")
+            return
+        }
+        #expect(!listener.channel.isActive)
+    }
+
+    @Test func handshakeForAnotherValidatorThanTheTLSSessionIsRefused() throws {
+        // A faulty validator 1, with its own TLS session, relays validator 0's handshake.
+        let dialer = try makeEnd(local: 0, dialing: 2)
+        let listener = try makeEnd(local: 2, tlsPeer: 1)
+        try pump(dialer, listener)
+        #expect(listener.delegate.established.isEmpty)
+        #expect(listener.delegate.messages.isEmpty)
+        guard case .handshake(.tlsIdentityMismatch(claimed: 0, certificate: "validator 1"))? = listener.delegate.failures.first else {
+            Issue.record("expected tlsIdentityMismatch, got \(listener.delegate.failures)")
             return
         }
         #expect(!listener.channel.isActive)

@@ -6,12 +6,13 @@ import Testing
 
 /// Both ends of a simultaneous dial must keep the same TCP connection.
 @Suite struct LinkPreferenceTests {
-    func manager(local: Int, keys: [SigningKey]) -> ConnectionManager {
+    func manager(local: Int, keys: [SigningKey]) throws -> ConnectionManager {
         let validators = keys.indices.map { PeerIdentity(index: $0, publicKey: keys[$0].publicKey, host: "127.0.0.1", port: 7000 + $0) }
         let configuration = PeerNetworkConfiguration(
             genesisHash: SHA256.hash([1]), chainID: "test", validators: validators, localIndex: local, nodeKey: keys[local])
         return ConnectionManager(
-            loop: EmbeddedEventLoop(), configuration: configuration, logger: Logger(label: "test"),
+            loop: EmbeddedEventLoop(), configuration: configuration,
+            tls: try PeerTLS(nodeKey: keys[local], localIndex: local, validators: validators), logger: Logger(label: "test"),
             messageContinuation: AsyncStream<InboundMessage>.makeStream().continuation,
             eventContinuation: AsyncStream<PeerEvent>.makeStream().continuation)
     }
@@ -25,8 +26,8 @@ import Testing
 
     @Test func bothEndsKeepTheLowerIndexOutboundConnection() throws {
         let keys = try (0..<4).map { _ in try SigningKey() }
-        let low = manager(local: 1, keys: keys)
-        let high = manager(local: 3, keys: keys)
+        let low = try manager(local: 1, keys: keys)
+        let high = try manager(local: 3, keys: keys)
         // Connection A: 1 dialed 3. Connection B: 3 dialed 1. Seen from each end.
         let aAtLow = connection(1, .outbound, peer: 3)
         let bAtLow = connection(2, .inbound, peer: 3)
@@ -41,7 +42,7 @@ import Testing
 
     @Test func aRedialBySameInitiatorReplacesTheOldLink() throws {
         let keys = try (0..<2).map { _ in try SigningKey() }
-        let responder = manager(local: 1, keys: keys)
+        let responder = try manager(local: 1, keys: keys)
         let old = connection(1, .inbound, peer: 0)
         let new = connection(2, .inbound, peer: 0)
         #expect(responder.prefers(new, over: old))

@@ -17,6 +17,12 @@ struct TestRoster: Sendable {
         genesisHash = SHA256.hash(Array(genesisSeed.utf8))
     }
 
+    init(keys: [SigningKey], ports: [Int], genesisHash: Digest) {
+        self.keys = keys
+        self.ports = ports
+        self.genesisHash = genesisHash
+    }
+
     var identities: [PeerIdentity] {
         keys.indices.map { PeerIdentity(index: $0, publicKey: keys[$0].publicKey, host: "127.0.0.1", port: ports[$0]) }
     }
