@@ -21,10 +21,10 @@ extension Replica {
                 if origin == selfIndex { output.refusedTransactions.append(transaction.id) } else { drop(.mempoolFull) }
                 continue
             }
-            guard transaction.chainID == config.chainID else { drop(.wrongChain); continue }
-            guard config.rules.violation(transaction) == nil else { drop(.invalidTransaction); continue }
+            guard transaction.chainID == config.chainID else { refuseForwarded(from: origin, .wrongChain); continue }
+            guard config.rules.violation(transaction) == nil else { refuseForwarded(from: origin, .invalidTransaction); continue }
             guard !mempool.contains(transaction.id), !committedTransactionIDs.contains(transaction.id) else { continue }
-            guard (try? transaction.verifySignature(using: config.verifier)) != nil else { drop(.badSignature); continue }
+            guard (try? transaction.verifySignature(using: config.verifier)) != nil else { refuseForwarded(from: origin, .badSignature); continue }
             switch mempool.insert(transaction, from: origin, atTick: tickCount) {
             case .inserted: accepted.append(transaction)
             case .duplicate: break
@@ -39,6 +39,11 @@ extension Replica {
         if origin == selfIndex, !isPrimary || isViewChanging || belowFloor, !accepted.isEmpty {
             send(.forward(accepted), to: .broadcast)
         }
+    }
+
+    private mutating func refuseForwarded(from origin: UInt16, _ reason: DropReason) {
+        drop(reason)
+        if origin != selfIndex { output.invalidForwards[origin, default: 0] += 1 }
     }
 
     // MARK: Votes

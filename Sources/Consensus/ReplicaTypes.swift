@@ -170,10 +170,16 @@ public struct ReplicaOutput: Sendable {
     /// Equivocations this step found (two different signed votes from one validator for one
     /// kind, view and height): the host logs, stores and exports them.
     public var evidence: [Evidence] = []
+    /// Per validator, the transactions it FORWARDed that no honest replica forwards: an
+    /// invalid signature, another chain, a sender that is no member. Honest replicas check
+    /// all three before they forward, so each one proves its forwarder faulty; the host
+    /// may cut that validator off (`PeerNetwork.suspend`).
+    public var invalidForwards: [UInt16: Int] = [:]
     public init() {}
     public var isEmpty: Bool {
         journalAppends.isEmpty && journalReplacement == nil && messages.isEmpty && committed.isEmpty
             && stateTransferRequests.isEmpty && refusedTransactions.isEmpty && highWater == nil && evidence.isEmpty
+            && invalidForwards.isEmpty
     }
 }
 

@@ -15,9 +15,9 @@ import NIOPosix
 public final class PeerNetwork: Sendable {
     public let configuration: PeerNetworkConfiguration
     /// Messages from authenticated validators, tagged with the sender's index, in the order
-    /// each connection delivered them. Bounded by `inboundQueueMaxMessages` (excess is
-    /// dropped and counted). Ends at `shutdown()`.
-    public let messages: AsyncStream<InboundMessage>
+    /// each connection delivered them. Bounded by `inboundQueueMaxMessages` in all and by
+    /// `inboundBytesPerPeerMax` per sender (excess is dropped and counted). Ends at `shutdown()`.
+    public let messages: InboundMessages
     /// Connected / disconnected per validator. Keeps the newest `eventsMax` if unread.
     public let events: AsyncStream<PeerEvent>
 
@@ -38,7 +38,8 @@ public final class PeerNetwork: Sendable {
             of: InboundMessage.self, bufferingPolicy: .bufferingOldest(configuration.inboundQueueMaxMessages))
         let (events, eventContinuation) = AsyncStream.makeStream(
             of: PeerEvent.self, bufferingPolicy: .bufferingNewest(Self.eventsMax))
-        self.messages = messages
+        let budget = InboundByteBudget(perPeerMaxBytes: configuration.inboundBytesPerPeerMax)
+        self.messages = InboundMessages(stream: messages, budget: budget)
         self.events = events
         let tls: PeerTLS
         do {
@@ -48,7 +49,7 @@ public final class PeerNetwork: Sendable {
         }
         manager = ConnectionManager(
             loop: eventLoopGroup.next(), configuration: configuration, tls: tls, logger: logger,
-            messageContinuation: messageContinuation, eventContinuation: eventContinuation)
+            messageContinuation: messageContinuation, inboundBudget: budget, eventContinuation: eventContinuation)
     }
 
     /// Listens on the configured host:port and starts dialing every other validator.
@@ -83,6 +84,19 @@ public final class PeerNetwork: Sendable {
         manager.loop.execute {
             for index in manager.peerIndices { manager.enqueue(frame, to: index) }
         }
+    }
+
+    /// Cuts validator `validatorIndex` off for `duration`: closes its link, stops dialing it and
+    /// refuses its handshakes until then. For proven misbehaviour only (the node calls it when
+    /// a validator's signed messages carry invalid transaction signatures): every message it
+    /// sends meanwhile is lost, which the protocol tolerates for up to f validators.
+    public func suspend(_ validatorIndex: Int, for duration: Duration, reason: String) throws(PeerNetworkError) {
+        guard configuration.validators.indices.contains(validatorIndex), validatorIndex != configuration.localIndex else {
+            throw .unknownValidator(index: validatorIndex)
+        }
+        let manager = self.manager
+        let nanoseconds = UInt64(clamping: duration.nanosecondsClamped)
+        manager.loop.execute { manager.suspend(validatorIndex, forNanoseconds: nanoseconds, reason: reason) }
     }
 
     /// A snapshot of the counters and of every link.

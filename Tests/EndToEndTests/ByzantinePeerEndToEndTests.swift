@@ -133,4 +133,54 @@ struct ByzantinePeerEndToEndTests {
         #expect(after.commit?.status == "committed", "\(net.logTails())")
         await impostor.shutdown()
     }
+
+    /// Attack F3: batches of transactions with invalid signatures from a faulty validator were
+    /// verified again on every resend, a core's worth. Each such FORWARD proves its sender
+    /// faulty: past the threshold every honest node suspends its link, and commits go on.
+    @Test("a validator forwarding invalid signatures is suspended by every honest node; commits go on")
+    func invalidSignatureForwarderIsSuspended() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        let (genesis, key, impostor) = try await Self.impersonateValidator3(net)
+        let bank = try net.key("green-bank")
+        let recipient = try net.key("solar-owner").publicKey.address
+        // 150 transfers from a member key, each with the signature of another transaction.
+        let donor = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 1, category: .renewableEnergy, purpose: "donor")),
+            signer: bank)
+        let forged = try (0..<150).map { index in
+            try Transaction(
+                unchecked: genesis.chainID, sender: bank.publicKey, nonce: UInt64(1_000 + index),
+                payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 7, category: .renewableEnergy, purpose: Text("forged \(index)"))),
+                signature: donor.signature)
+        }
+        let message = ConsensusMessage.forward(forged)
+        let signature = try key.sign(digest: message.signingDigest(chainID: genesis.chainID, genesisHash: genesis.hash))
+        try impostor.broadcast([1] + SignedEnvelope(sender: 3, message: message, signature: signature).canonicalBytes)
+
+        try await waitUntil("every honest node to suspend validator 3", timeoutSeconds: 30) {
+            for node in 0...2 {
+                guard let text = try? await net.client(node).metricsText(),
+                      let line = text.split(separator: "\n").first(where: { $0.contains("kind=\"suspended\"") }),
+                      Double(line.split(separator: " ").last ?? "") == 1 else { return false }
+            }
+            return true
+        }
+        let name = genesis.validators[3].name.value
+        for node in 0...2 {
+            #expect(net.logTail(node).contains("\(name) (validator 3) forwarded over 100 transactions with invalid signatures"), "node-\(node)")
+        }
+        try await waitUntil("the faulty validator to be cut off", timeoutSeconds: 30) {
+            await impostor.counters().peers.filter(\.isConnected).isEmpty
+        }
+        // The honest three still make a quorum.
+        let honest = try Transaction(
+            chainID: genesis.chainID, nonce: 1,
+            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
+            signer: bank)
+        let result = try #require(try await net.client(0).submit([honest], waitMillis: 30_000).first)
+        #expect(result.commit?.status == "committed", "\(net.logTails())")
+        #expect(await impostor.counters().peers.filter(\.isConnected).isEmpty, "a suspended validator got back in")
+        await impostor.shutdown()
+    }
 }

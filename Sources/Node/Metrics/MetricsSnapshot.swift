@@ -40,7 +40,7 @@ public struct MetricsSnapshot: Sendable, Hashable {
     /// refused over their peer's serving budget.
     public static let peerRefusalKinds = [
         "connection_rate", "handshake_evicted", "handshake_failed", "protocol_violation", "idle_timeout", "duplicate_link",
-        "block_requests",
+        "block_requests", "inbound_share_full", "suspended",
     ]
 }
 

@@ -75,7 +75,7 @@ public final class NodeMetrics: Sendable {
         consensusDrops = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { reason in
             (reason.name, counter("consensus_dropped", dropHelp, [("reason", reason.name)]))
         })
-        let refusalHelp = "Connections and frames the peer layer refused or closed, by kind: connection_rate (a source dialing too fast), handshake_evicted (pending handshake closed for a newer one), handshake_failed, protocol_violation (bad or oversize frames), idle_timeout, duplicate_link, block_requests (a peer's state-transfer requests over its serving budget)."
+        let refusalHelp = "Connections and frames the peer layer refused or closed, by kind: connection_rate (a source dialing too fast), handshake_evicted (pending handshake closed for a newer one), handshake_failed, protocol_violation (bad or oversize frames), idle_timeout, duplicate_link, block_requests (a peer's state-transfer requests over its serving budget), inbound_share_full (a peer's messages dropped while its share of the inbound queue was full), suspended (validators cut off for forwarding invalid transactions)."
         peerRefusals = Dictionary(uniqueKeysWithValues: MetricsSnapshot.peerRefusalKinds.map { kind in
             (kind, counter("peer_refused", refusalHelp, [("kind", kind)]))
         })

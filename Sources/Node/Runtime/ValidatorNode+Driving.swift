@@ -76,6 +76,7 @@ extension ValidatorNode {
         for outbound in output.messages { send(outbound) }
         for committed in output.committed { execute(committed) }
         for item in output.evidence { noteEvidence(item) }
+        for (validator, count) in output.invalidForwards.sorted(by: { $0.key < $1.key }) { noteInvalidForwards(count, from: validator) }
         if !output.refusedTransactions.isEmpty {
             counters.transactionsReturnedToMempool += output.refusedTransactions.count
             let mempool = self.mempool
@@ -86,6 +87,19 @@ extension ValidatorNode {
             logger.notice("catching up: asking \(peerName(Int(request.peer))) for blocks \(request.fromHeight)…\(request.toHeight)")
             try? network.send(PeerWire.encodeRequest(from: request.fromHeight, to: request.toHeight), to: Int(request.peer))
         }
+    }
+
+    /// A validator FORWARDed transactions no honest replica forwards (invalid signature, other
+    /// chain, non-member sender): counted; past the threshold its link is suspended (attack F3:
+    /// batches of bad signatures verified again on every resend).
+    private func noteInvalidForwards(_ count: Int, from validator: UInt16) {
+        counters.invalidForwards += count
+        let now = UInt64(Date().timeIntervalSince1970 * 1_000)
+        guard let duration = forwardPenalties.record(count, from: validator, nowMillis: now) else { return }
+        let seconds = duration.components.seconds
+        logger.error(
+            "\(peerName(Int(validator))) (validator \(validator)) forwarded over \(ForwardPenalties.threshold) transactions with invalid signatures or outside the chain's rules in a minute, which no honest validator does: suspending its link for \(seconds) s")
+        try? network.suspend(Int(validator), for: duration, reason: "forwarded transactions with invalid signatures or outside the chain's rules")
     }
 
     /// A validator signed two different votes for one kind, view and height: counted per

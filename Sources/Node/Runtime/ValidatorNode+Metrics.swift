@@ -21,7 +21,8 @@ extension ValidatorNode {
             "connection_rate": peers.connectionsRefused, "handshake_evicted": peers.handshakesEvicted,
             "handshake_failed": peers.handshakeFailures, "protocol_violation": peers.protocolViolations,
             "idle_timeout": peers.idleTimeouts, "duplicate_link": peers.duplicateConnections,
-            "block_requests": counters.blockRequestsRefused,
+            "block_requests": counters.blockRequestsRefused, "inbound_share_full": peers.inboundBytesDrops,
+            "suspended": peers.suspensions,
         ]
         snapshot.peerLogLinesSuppressed = peers.logLinesSuppressed
         snapshot.signatureChecks = verifier.verificationCount

@@ -38,6 +38,7 @@ public actor ValidatorNode {
     var tasks: [Task<Void, Never>] = []
     var stopped = false
     var counters = NodeCounters()
+    var forwardPenalties = ForwardPenalties()
     /// What each peer's block requests may still cost this node.
     var blockServing = BlockServingBudget()
     /// When the last "refusing block requests" line was logged, per peer (one a minute).
@@ -169,6 +170,8 @@ struct NodeCounters: Sendable {
     var transactionsCommitted = 0
     var peerMessagesUndecodable = 0
     var peerMessagesMisattributed = 0
+    /// Transactions other validators FORWARDed that no honest validator forwards.
+    var invalidForwards = 0
     var stateTransferBlocksServed = 0
     /// Block requests refused because their peer was over its serving budget.
     var blockRequestsRefused: UInt64 = 0

@@ -13,6 +13,10 @@ public struct PeerCounters: Hashable, Sendable {
     public var sendQueueDrops: UInt64 = 0
     /// Messages dropped because the node was not reading `messages` fast enough.
     public var inboundDrops: UInt64 = 0
+    /// Messages dropped because their sender already had `inboundBytesPerPeerMax` waiting.
+    public var inboundBytesDrops: UInt64 = 0
+    /// Validators this node cut off for a while on proof of misbehaviour (`PeerNetwork.suspend`).
+    public var suspensions: UInt64 = 0
     /// Handshakes that failed: strangers, bad signatures, wrong chain, timeouts, refusals.
     public var handshakeFailures: UInt64 = 0
     /// Oversize, empty, truncated or undecodable frames, and messages out of order.

@@ -27,6 +27,9 @@ public struct PeerNetworkConfiguration: Sendable {
     public var sendQueueMaxFrames: Int
     /// Authenticated messages waiting for the node to read `messages`; beyond it new ones are dropped and counted.
     public var inboundQueueMaxMessages: Int
+    /// Bytes of one peer's messages waiting for the node; beyond it that peer's new messages
+    /// are dropped and counted (the others' still arrive).
+    public var inboundBytesPerPeerMax: Int
     /// Connections accepted but not yet authenticated. A new one beyond the bound evicts the
     /// oldest pending handshake (of the busiest source), so squatters cannot lock peers out.
     public var pendingHandshakesMax: Int
@@ -77,6 +80,7 @@ public struct PeerNetworkConfiguration: Sendable {
         frameSizeMaxBytes: Int = 4 << 20,
         sendQueueMaxFrames: Int = 1024,
         inboundQueueMaxMessages: Int = 8192,
+        inboundBytesPerPeerMax: Int = 32 << 20,
         pendingHandshakesMax: Int = 64,
         pendingHandshakesPerSourceMax: Int = 16,
         handshakesPerSourcePerSecond: Double = 20,
@@ -102,6 +106,7 @@ public struct PeerNetworkConfiguration: Sendable {
         self.frameSizeMaxBytes = frameSizeMaxBytes
         self.sendQueueMaxFrames = sendQueueMaxFrames
         self.inboundQueueMaxMessages = inboundQueueMaxMessages
+        self.inboundBytesPerPeerMax = inboundBytesPerPeerMax
         self.pendingHandshakesMax = pendingHandshakesMax
         self.pendingHandshakesPerSourceMax = pendingHandshakesPerSourceMax
         self.handshakesPerSourcePerSecond = handshakesPerSourcePerSecond
@@ -162,6 +167,9 @@ public struct PeerNetworkConfiguration: Sendable {
         guard chainID.utf8.count <= Self.chainIDMaxBytes else { throw invalid("chain id above \(Self.chainIDMaxBytes) bytes") }
         guard (Self.frameSizeMinBytes...Self.frameSizeLimitBytes).contains(frameSizeMaxBytes) else {
             throw invalid("frameSizeMaxBytes \(frameSizeMaxBytes) outside \(Self.frameSizeMinBytes)...\(Self.frameSizeLimitBytes)")
+        }
+        guard inboundBytesPerPeerMax >= frameSizeMaxBytes else {
+            throw invalid("inboundBytesPerPeerMax (\(inboundBytesPerPeerMax)) must be at least frameSizeMaxBytes (\(frameSizeMaxBytes)): a largest message must fit")
         }
         guard sendQueueMaxFrames >= 1, inboundQueueMaxMessages >= 1, pendingHandshakesMax >= 1 else {
             throw invalid("sendQueueMaxFrames, inboundQueueMaxMessages and pendingHandshakesMax must be at least 1")

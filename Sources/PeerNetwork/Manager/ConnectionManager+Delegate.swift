@@ -15,6 +15,9 @@ extension ConnectionManager: PeerConnectionDelegate {
 
     func connection(_ connection: PeerConnection, admit peerIndex: Int) -> AdmissionDecision {
         guard lifecycle == .running else { return .refuse(reason: "this node is shutting down") }
+        if let left = suspensionLeft(peerIndex) {
+            return .refuse(reason: "suspended by this node for \(left / 1_000_000_000 + 1) s more: \(links[peerIndex].suspensionReason ?? "misbehaviour")")
+        }
         guard let existing = links[peerIndex].active else { return .accept }
         if prefers(connection, over: existing) { return .accept }
         counters.duplicateConnections += 1
@@ -63,10 +66,21 @@ extension ConnectionManager: PeerConnectionDelegate {
     func connection(_ connection: PeerConnection, received message: [UInt8]) {
         guard let index = connection.peerIndex else { return }
         counters.messagesIn += 1
+        // Each peer's share of the queue is bounded in bytes (attack F3: 4 MiB messages from a
+        // faulty validator piled up in memory while the node was busy).
+        guard inboundBudget.reserve(message.count, from: index) else {
+            counters.inboundBytesDrops += 1
+            if peersOverInboundBudget.insert(index).inserted {
+                logger.warning("validator \(index) has \(inboundBudget.perPeerMaxBytes >> 20) MiB of messages waiting for this node: dropping its new messages until the node catches up")
+            }
+            return
+        }
+        if inboundBudget.queuedBytes(from: index) <= inboundBudget.perPeerMaxBytes / 2 { peersOverInboundBudget.remove(index) }
         switch messageContinuation.yield(InboundMessage(sender: index, payload: message)) {
         case .enqueued:
             isDroppingInbound = false
         case .dropped:
+            inboundBudget.release(message.count, from: index)
             counters.inboundDrops += 1
             if !isDroppingInbound {
                 isDroppingInbound = true

@@ -11,7 +11,9 @@ extension ConnectionManager {
         let link = links[index]
         guard lifecycle == .running, link.active == nil, !link.isDialing, link.dialTask == nil else { return }
         let delayNanoseconds: Int64
-        if link.failures > 0 {
+        if let left = suspensionLeft(index) {
+            delayNanoseconds = Int64(clamping: left)
+        } else if link.failures > 0 {
             delayNanoseconds = configuration.backoff.delayNanoseconds(failures: link.failures, using: &random)
         } else {
             delayNanoseconds = localIndex < index ? 0 : configuration.backoff.delayInitial.nanosecondsClamped
@@ -25,6 +27,7 @@ extension ConnectionManager {
     func dial(_ index: Int) {
         loop.assertInEventLoop()
         guard lifecycle == .running, links[index].active == nil, !links[index].isDialing else { return }
+        if suspensionLeft(index) != nil { return scheduleDial(index) }
         let peer = links[index].identity
         counters.dialAttempts += 1
         if links[index].failures > 0 || links[index].everConnected { counters.reconnectAttempts += 1 }

@@ -14,6 +14,7 @@ final class ConnectionManager: @unchecked Sendable {
     let tls: PeerTLS
     let logger: Logger
     let messageContinuation: AsyncStream<InboundMessage>.Continuation
+    let inboundBudget: InboundByteBudget
     let eventContinuation: AsyncStream<PeerEvent>.Continuation
 
     // Loop-confined state.
@@ -32,10 +33,13 @@ final class ConnectionManager: @unchecked Sendable {
     var random = SystemRandomNumberGenerator()
     /// Set while inbound messages are being dropped, so a burst logs once.
     var isDroppingInbound = false
+    /// Peers whose share of the inbound queue is full, so a burst logs once per peer.
+    var peersOverInboundBudget: Set<Int> = []
 
     init(
         loop: any EventLoop, configuration: PeerNetworkConfiguration, tls: PeerTLS, logger: Logger,
         messageContinuation: AsyncStream<InboundMessage>.Continuation,
+        inboundBudget: InboundByteBudget,
         eventContinuation: AsyncStream<PeerEvent>.Continuation
     ) {
         self.loop = loop
@@ -46,6 +50,7 @@ final class ConnectionManager: @unchecked Sendable {
         logger[metadataKey: "validator"] = "\(configuration.localIndex)"
         self.logger = logger
         self.messageContinuation = messageContinuation
+        self.inboundBudget = inboundBudget
         self.eventContinuation = eventContinuation
         gate = HandshakeGate(limits: configuration.handshakeGateLimits, now: Self.nowNanos)
         links = configuration.validators.map { PeerLink(identity: $0, sendQueueMaxFrames: configuration.sendQueueMaxFrames) }

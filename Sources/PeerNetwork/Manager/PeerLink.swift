@@ -15,6 +15,9 @@ struct PeerLink {
     /// Consecutive failed dials since the last established link: drives the backoff.
     var failures = 0
     var everConnected = false
+    /// Set while this node refuses the validator (see `ConnectionManager.suspend`).
+    var suspendedUntilNanos: UInt64?
+    var suspensionReason: String?
     /// Set while frames are being dropped, so one log line reports a burst of drops.
     var isDropping = false
     var queue: SendQueue

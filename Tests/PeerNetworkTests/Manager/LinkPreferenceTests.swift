@@ -13,7 +13,7 @@ import Testing
         return ConnectionManager(
             loop: EmbeddedEventLoop(), configuration: configuration,
             tls: try PeerTLS(nodeKey: keys[local], localIndex: local, validators: validators), logger: Logger(label: "test"),
-            messageContinuation: AsyncStream<InboundMessage>.makeStream().continuation,
+            messageContinuation: AsyncStream<InboundMessage>.makeStream().continuation, inboundBudget: InboundByteBudget(perPeerMaxBytes: 1 << 20),
             eventContinuation: AsyncStream<PeerEvent>.makeStream().continuation)
     }
 
