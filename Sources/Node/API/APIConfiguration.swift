@@ -38,3 +38,10 @@ public struct APIConfiguration: Sendable, Hashable {
         self.waitTimeoutDefaultMillis = waitTimeoutDefaultMillis
     }
 }
+
+extension APIConfiguration {
+    /// 127.0.0.0/8, ::1 and `localhost`: where plain HTTP stays on the machine.
+    public var isLoopbackHost: Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

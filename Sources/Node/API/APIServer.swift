@@ -46,6 +46,10 @@ public struct APIServer<Service: NodeService>: Sendable {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
                 logger.notice("client API listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
+                if !configuration.isLoopbackHost {
+                    logger.warning(
+                        "the client API serves plain HTTP on \(configuration.host), which is not a loopback address: anyone on the path reads and alters requests and answers. Keep it on 127.0.0.1, or put it behind a TLS-terminating proxy (API TLS is planned, docs/security.md)")
+                }
                 await onListening(port)
             },
             logger: logger)
