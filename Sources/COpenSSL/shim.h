@@ -14,6 +14,7 @@
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 /// A fresh P-256 key pair (EVP_PKEY_Q_keygen is variadic). NULL on failure.
 static inline EVP_PKEY *gl_generate_p256(void) {
@@ -88,6 +89,61 @@ static inline X509 *gl_self_signed_certificate(EVP_PKEY *pkey, const char *commo
 fail:
     X509_free(certificate);
     return NULL;
+}
+
+/// An X.509 v3 certificate for `subject_key`, signed by `issuer_key` as `issuer` (NULL: self-
+/// signed), for TLS on the client API: a CA (`is_ca`: basicConstraints CA:TRUE, keyCertSign)
+/// or a server (serverAuth, the `subject_alt_names` given as OpenSSL's "IP:…,DNS:…" list).
+/// Valid from an hour back to `seconds_valid` ahead. NULL on failure; free with X509_free.
+static inline X509 *gl_issue_certificate(EVP_PKEY *subject_key, EVP_PKEY *issuer_key, X509 *issuer,
+                                         const char *common_name, const char *subject_alt_names,
+                                         int is_ca, long serial, long seconds_valid) {
+    X509 *certificate = X509_new();
+    X509_NAME *name = NULL;
+    X509V3_CTX context;
+    X509_EXTENSION *extension = NULL;
+    const char *constraints = is_ca ? "critical,CA:TRUE" : "critical,CA:FALSE";
+    const char *usage = is_ca ? "critical,keyCertSign,cRLSign" : "critical,digitalSignature";
+    if (certificate == NULL) return NULL;
+    if (!X509_set_version(certificate, X509_VERSION_3)) goto fail;
+    if (!ASN1_INTEGER_set(X509_get_serialNumber(certificate), serial)) goto fail;
+    if (X509_gmtime_adj(X509_getm_notBefore(certificate), -3600) == NULL) goto fail;
+    if (X509_gmtime_adj(X509_getm_notAfter(certificate), seconds_valid) == NULL) goto fail;
+    if (!X509_set_pubkey(certificate, subject_key)) goto fail;
+    name = X509_get_subject_name(certificate);
+    if (!X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0)) goto fail;
+    if (!X509_set_issuer_name(certificate, issuer ? X509_get_subject_name(issuer) : name)) goto fail;
+    X509V3_set_ctx(&context, issuer ? issuer : certificate, certificate, NULL, NULL, 0);
+    extension = X509V3_EXT_conf_nid(NULL, &context, NID_basic_constraints, constraints);
+    if (extension == NULL || !X509_add_ext(certificate, extension, -1)) goto fail;
+    X509_EXTENSION_free(extension);
+    extension = X509V3_EXT_conf_nid(NULL, &context, NID_key_usage, usage);
+    if (extension == NULL || !X509_add_ext(certificate, extension, -1)) goto fail;
+    X509_EXTENSION_free(extension);
+    extension = NULL;
+    if (!is_ca) {
+        extension = X509V3_EXT_conf_nid(NULL, &context, NID_ext_key_usage, "serverAuth");
+        if (extension == NULL || !X509_add_ext(certificate, extension, -1)) goto fail;
+        X509_EXTENSION_free(extension);
+        extension = NULL;
+        if (subject_alt_names != NULL) {
+            extension = X509V3_EXT_conf_nid(NULL, &context, NID_subject_alt_name, subject_alt_names);
+            if (extension == NULL || !X509_add_ext(certificate, extension, -1)) goto fail;
+            X509_EXTENSION_free(extension);
+            extension = NULL;
+        }
+    }
+    if (X509_sign(certificate, issuer_key, EVP_sha256()) <= 0) goto fail;
+    return certificate;
+fail:
+    X509_EXTENSION_free(extension);
+    X509_free(certificate);
+    return NULL;
+}
+
+/// PEM_read_bio_X509 with no passphrase callback: NULL when the PEM holds no certificate.
+static inline X509 *gl_read_certificate_pem(BIO *bio) {
+    return PEM_read_bio_X509(bio, NULL, gl_no_passphrase, NULL);
 }
 
 #endif

@@ -15,6 +15,9 @@ struct AuditTarget: ParsableArguments {
     @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100, to audit online. Give this or --data-dir.")
     var node: String?
 
+    @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+    var caFile: String?
+
     @Option(help: "The genesis file you trust; the validator set is taken from it, never from the data.")
     var genesis: String
 
@@ -52,7 +55,7 @@ struct AuditTarget: ParsableArguments {
             return await auditor.audit(reader, options: options)
         }
         let client: NodeClient
-        do { client = try NodeClient(url: node ?? "") } catch {
+        do { client = try NodeClient(url: node ?? "", caFile: caFile) } catch {
             throw CLIError("--node \(node ?? ""): \(error); expected http://HOST:PORT, e.g. http://127.0.0.1:8100")
         }
         let status: StatusBody

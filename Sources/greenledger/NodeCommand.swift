@@ -35,13 +35,16 @@ struct NodeCommand: ParsableCommand {
                 return handler
             }
             let logger = Logger(label: "greenledger.node")
+            var api = APIConfiguration(host: configuration.apiHost, port: configuration.apiPort)
+            do { api.tls = try configuration.apiTLS() } catch { throw CLIError("\(error)") }
             let node: ValidatorNode
             do { node = try ValidatorNode(configuration: configuration, logger: logger) } catch { throw CLIError("\(error)") }
             try await node.start()
-            let server = APIServer(service: node, configuration: APIConfiguration(host: configuration.apiHost, port: configuration.apiPort))
+            let server = APIServer(service: node, configuration: api)
+            let scheme = api.tls == nil ? "http" : "https"
             do {
                 try await server.run(handleSignals: true) { port in
-                    logger.info("client API listening on http://\(configuration.apiHost):\(port)")
+                    logger.info("client API listening on \(scheme)://\(configuration.apiHost):\(port)")
                 }
             } catch {
                 logger.error("client API stopped: \(error)")

@@ -33,8 +33,11 @@ struct ProofCommand: ParsableCommand {
         @Argument(help: "The transaction id (64 hex digits).")
         var id: String
 
-        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100.")
+        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100 or https://node-0.example:8443.")
         var node: String
+
+        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+        var caFile: String?
 
         @Option(help: "Where to write the proof file (JSON; overwritten if it exists).")
         var out: String
@@ -56,7 +59,7 @@ struct ProofCommand: ParsableCommand {
                 do { return try Genesis(contentsOfFile: path) } catch { throw CLIError("--genesis \(path): \(error)") }
             }
             let client: NodeClient
-            do { client = try NodeClient(url: node) } catch { throw CLIError("--node: \(error)") }
+            do { client = try NodeClient(url: node, caFile: caFile) } catch { throw CLIError("--node: \(error)") }
             let proof = try await fetch(transactionID, from: client)
             if let trusted {
                 do { try proof.verify(against: trusted) } catch {

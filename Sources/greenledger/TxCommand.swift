@@ -19,8 +19,11 @@ struct TxCommand: ParsableCommand {
         @Option(help: "Your private key file (PKCS#8 PEM).")
         var key: String
 
-        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100.")
+        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100 or https://node-0.example:8443.")
         var node: String
+
+        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+        var caFile: String?
 
         @Flag(help: "Wait for the commit; check its certificate and inclusion proof against --genesis; print the receipt.")
         var wait = false
@@ -99,7 +102,7 @@ struct TransactionSubmitter {
         }
         if common.wait && trusted == nil { throw CLIError("--wait checks the commit against your genesis: give --genesis FILE") }
         let client: NodeClient
-        do { client = try NodeClient(url: common.node) } catch { throw CLIError("--node: \(error)") }
+        do { client = try NodeClient(url: common.node, caFile: common.caFile) } catch { throw CLIError("--node: \(error)") }
         do {
             let status = try await client.status()
             if let trusted, status.genesisHash != trusted.hash.hex {

@@ -25,6 +25,9 @@ public struct APIConfiguration: Sendable, Hashable {
     /// a rate; beyond, its submissions get 429 before anything is verified (`InvalidSignatureBudget`).
     public var invalidSignaturesBurst: Double = 1_000
     public var invalidSignaturesPerSecond: Double = 10
+    /// Serve HTTPS with this certificate and key; nil serves plain HTTP (warned about on a
+    /// non-loopback address).
+    public var tls: APITLS?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, bodySizeMaxBytes: Int = 5 * 1_024 * 1_024, batchTransactionsMax: Int = 500,

@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOSSL
 import NIOCore
 
 /// The node's HTTP/JSON client API on Hummingbird 2 (a well-kept Swift server on SwiftNIO,
@@ -37,18 +38,19 @@ public struct APIServer<Service: NodeService>: Sendable {
         let logger = self.logger
         let configuration = self.configuration
         let stats = connectionStats
+        let tls: Result<NIOSSLContext, APITLSError>? = configuration.tls.map { tls in Result { () throws(APITLSError) in try tls.makeServerContext() } }
         return Application(
             router: router(),
-            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: configuration, stats: stats) },
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: configuration, stats: stats, tls: tls) },
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), serverName: "greenledger",
                 availableConnectionsDelegate: MaximumAvailableConnections(configuration.connectionsMax, logger: logger)),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? configuration.port
-                logger.notice("client API listening", metadata: ["host": "\(configuration.host)", "port": "\(port)"])
-                if !configuration.isLoopbackHost {
+                logger.notice("client API listening", metadata: ["host": "\(configuration.host)", "port": "\(port)", "scheme": "\(configuration.tls == nil ? "http" : "https")"])
+                if configuration.tls == nil, !configuration.isLoopbackHost {
                     logger.warning(
-                        "the client API serves plain HTTP on \(configuration.host), which is not a loopback address: anyone on the path reads and alters requests and answers. Keep it on 127.0.0.1, or put it behind a TLS-terminating proxy (API TLS is planned, docs/security.md)")
+                        "the client API serves plain HTTP on \(configuration.host), which is not a loopback address: anyone on the path reads and alters requests and answers. Keep it on 127.0.0.1, or set apiCertificate and apiPrivateKey in node.json to serve HTTPS (docs/operations.md)")
                 }
                 await onListening(port)
             },

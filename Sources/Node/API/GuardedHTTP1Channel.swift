@@ -3,6 +3,7 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTPTypes
+import NIOSSL
 
 /// Hummingbird's HTTP/1.1 child channel with the request deadlines in front: the raw-byte
 /// `RequestDeadlineHandler` first in the pipeline, `RequestProgressHandler` after the
@@ -13,8 +14,12 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let inner: HTTP1Channel
     let limits: APIConfiguration
     let stats: APIConnectionStats
+    /// The TLS server context when the API serves HTTPS; a failure (the node checks the
+    /// certificate and key before it starts, so only in theory) refuses every connection
+    /// rather than serve plain HTTP where HTTPS was configured.
+    let tls: Result<NIOSSLContext, APITLSError>?
 
-    init(responder: @escaping HTTPChannelHandler.Responder, limits: APIConfiguration, stats: APIConnectionStats) {
+    init(responder: @escaping HTTPChannelHandler.Responder, limits: APIConfiguration, stats: APIConnectionStats, tls: Result<NIOSSLContext, APITLSError>?) {
         var configuration = HTTP1Channel.Configuration(
             additionalChannelHandlers: [RequestProgressHandler()],
             idleTimeout: .nanoseconds(Int64(limits.idleTimeoutSeconds * 1e9)))
@@ -23,10 +28,16 @@ struct GuardedHTTP1Channel: ServerChildChannel {
         inner = HTTP1Channel(responder: responder, configuration: configuration)
         self.limits = limits
         self.stats = stats
+        self.tls = tls
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         do {
+            switch tls {
+            case .success(let context)?: try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+            case .failure(let error)?: throw error
+            case nil: break
+            }
             try channel.pipeline.syncOperations.addHandler(
                 RequestDeadlineHandler(progress: RequestProgress(limits: limits, stats: stats)))
         } catch {

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// One HTTP/1.1 request and its response over a fresh connection (`Connection: close`), on
 /// SwiftNIO. Why not URLSession: on Linux it lives in FoundationNetworking, which links
@@ -20,6 +21,9 @@ struct HTTPExchange: Sendable {
     let port: Int
     let timeoutMillis: UInt64
     let responseSizeMaxBytes: Int
+    /// HTTPS: TLS first, the server's certificate checked against the host (a name) or the
+    /// address connected to (an IP literal).
+    var tls: NIOSSLContext? = nil
 
     var endpoint: String { "\(host):\(port)" }
 
@@ -61,7 +65,30 @@ struct HTTPExchange: Sendable {
         } catch let error as NodeClientError {
             throw error
         } catch {
+            if tls != nil, error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
+                throw .tls(endpoint: endpoint, reason: Self.describeTLS(error))
+            }
             throw .connectionFailed(endpoint: endpoint, reason: "\(error)")
+        }
+    }
+
+    /// BoringSSL's reason code with what it usually means here, or the whole error.
+    static func describeTLS(_ error: any Error) -> String {
+        let text = "\(error)"
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "the node's certificate does not name this host or address (\(text))"
+        }
+        guard let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) else { return text }
+        let code = String(text[range].dropFirst("OPENSSL_internal:".count))
+        switch code {
+        case "CERTIFICATE_VERIFY_FAILED", "BAD_SIGNATURE":
+            // BAD_SIGNATURE: a trusted CA has the issuer's name but did not sign it (another
+            // network's CA of the same name).
+            return "the node's certificate is not signed by a trusted CA (\(code)); pass the CA that issued it with --ca"
+        case "WRONG_VERSION_NUMBER":
+            return "the node does not speak TLS (\(code)); use http:// for it"
+        default:
+            return code
         }
     }
 
@@ -83,7 +110,11 @@ struct HTTPExchange: Sendable {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.milliseconds(Int64(min(timeoutMillis, UInt64(Int64.max)))))
             .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                channel.eventLoop.makeCompletedFuture { [tls, host] in
+                    if let tls {
+                        let name = (try? SocketAddress(ipAddress: host, port: 0)) == nil ? host : nil
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: name))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }

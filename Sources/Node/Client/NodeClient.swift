@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 import NIOHTTP1
+import NIOSSL
 
 /// A client for a node's HTTP/JSON API (docs/api.md), used by the CLI. Each call opens one
 /// connection, has a deadline, and throws a `NodeClientError` that says what went wrong.
@@ -11,6 +12,8 @@ public struct NodeClient: Sendable {
     /// Deadline of a call (a waited submission adds its wait to this).
     public var requestTimeoutMillis: UInt64
     public var responseSizeMaxBytes: Int
+    /// HTTPS when set: the client context trusting the node's CA (`https://` URLs).
+    public var tls: NIOSSLContext?
 
     public init(host: String, port: Int, requestTimeoutMillis: UInt64 = 15_000, responseSizeMaxBytes: Int = 32 * 1_024 * 1_024) {
         self.host = host
@@ -19,13 +22,31 @@ public struct NodeClient: Sendable {
         self.responseSizeMaxBytes = responseSizeMaxBytes
     }
 
-    /// From `http://host:port` (TLS is a later step; `https` is refused rather than sent in clear).
-    public init(url text: String) throws(NodeClientError) {
-        guard let url = URL(string: text), url.scheme == "http", let host = url.host, !host.isEmpty,
-            url.path.isEmpty || url.path == "/"
+    /// From `http://host:port` or `https://host:port`. For HTTPS the node's certificate must
+    /// chain to a CA in `caFile` (PEM; nil: the system's trusted roots) and name the host or
+    /// address in the URL.
+    public init(url text: String, caFile: String? = nil) throws(NodeClientError) {
+        guard let url = URL(string: text), let scheme = url.scheme, scheme == "http" || scheme == "https",
+            let host = url.host, !host.isEmpty, url.path.isEmpty || url.path == "/"
         else { throw .invalidURL(text) }
-        self.init(host: host, port: url.port ?? 80)
+        self.init(host: host, port: url.port ?? (scheme == "https" ? 443 : 80))
+        if scheme == "https" {
+            var caPEM: String?
+            if let caFile {
+                do { caPEM = try String(contentsOfFile: caFile, encoding: .utf8) } catch {
+                    throw .tls(endpoint: "\(host):\(port)", reason: "cannot read the CA file \(caFile): \(error.localizedDescription)")
+                }
+            }
+            do { tls = try APITLS.makeClientContext(caPEM: caPEM) } catch {
+                throw .tls(endpoint: "\(host):\(port)", reason: "\(caFile.map { "\($0): " } ?? "")\(error)")
+            }
+        } else if caFile != nil {
+            throw .tls(endpoint: "\(host):\(port)", reason: "--ca is for https:// URLs; \(text) is plain HTTP")
+        }
     }
+
+    /// The scheme this client speaks.
+    public var scheme: String { tls == nil ? "http" : "https" }
 
     // MARK: - Calls
 
@@ -90,7 +111,7 @@ public struct NodeClient: Sendable {
 
     func exchange(extraMillis: UInt64 = 0) -> HTTPExchange {
         let (timeout, overflow) = requestTimeoutMillis.addingReportingOverflow(extraMillis)
-        return HTTPExchange(host: host, port: port, timeoutMillis: overflow ? .max : timeout, responseSizeMaxBytes: responseSizeMaxBytes)
+        return HTTPExchange(host: host, port: port, timeoutMillis: overflow ? .max : timeout, responseSizeMaxBytes: responseSizeMaxBytes, tls: tls)
     }
 
     func get<Body: Decodable>(_ type: Body.Type, _ path: String) async throws(NodeClientError) -> Body {

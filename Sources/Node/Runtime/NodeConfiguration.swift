@@ -6,8 +6,10 @@ import LedgerCore
 ///
 /// ```json
 /// { "genesis": "../genesis.json", "validatorKey": "../keys/validator-0.pem",
-///   "dataDirectory": "data", "apiHost": "127.0.0.1", "apiPort": 8100, "logLevel": "info" }
+///   "dataDirectory": "data", "apiHost": "127.0.0.1", "apiPort": 8100, "logLevel": "info",
+///   "apiCertificate": "api-certificate.pem", "apiPrivateKey": "api-key.pem" }
 /// ```
+/// With `apiCertificate` and `apiPrivateKey` (PEM; both or neither) the API serves HTTPS.
 public struct NodeConfiguration: Codable, Sendable, Equatable {
     public var genesis: String
     public var validatorKey: String
@@ -17,6 +19,9 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
     /// Listen for peers on this host instead of the genesis host (e.g. 0.0.0.0 behind NAT).
     public var peerListenHost: String?
     public var logLevel: String
+    /// The client API's TLS certificate chain and private key (PEM files); nil: plain HTTP.
+    public var apiCertificate: String?
+    public var apiPrivateKey: String?
 
     public init(
         genesis: String, validatorKey: String, dataDirectory: String = "data", apiHost: String = "127.0.0.1", apiPort: Int,
@@ -51,7 +56,26 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         configuration.genesis = resolve(configuration.genesis)
         configuration.validatorKey = resolve(configuration.validatorKey)
         configuration.dataDirectory = resolve(configuration.dataDirectory)
+        guard (configuration.apiCertificate == nil) == (configuration.apiPrivateKey == nil) else {
+            throw .configuration("\(path): apiCertificate and apiPrivateKey go together (both for HTTPS, neither for plain HTTP)")
+        }
+        configuration.apiCertificate = configuration.apiCertificate.map(resolve)
+        configuration.apiPrivateKey = configuration.apiPrivateKey.map(resolve)
         return configuration
+    }
+
+    /// The API's TLS material from `apiCertificate` and `apiPrivateKey`, checked to make a
+    /// TLS server; nil when the API serves plain HTTP.
+    public func apiTLS() throws(NodeError) -> APITLS? {
+        guard let apiCertificate, let apiPrivateKey else { return nil }
+        func read(_ path: String, _ what: String) throws(NodeError) -> String {
+            do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+                throw .configuration("cannot read the API \(what) \(path): \(error.localizedDescription)")
+            }
+        }
+        let tls = APITLS(certificateChainPEM: try read(apiCertificate, "certificate"), privateKeyPEM: try read(apiPrivateKey, "private key"))
+        do { _ = try tls.makeServerContext() } catch { throw .configuration("\(apiCertificate), \(apiPrivateKey): \(error)") }
+        return tls
     }
 
     public func write(home: String) throws {
