@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import PeerNetwork
 
 /// One HTTP/1.1 request and its response over a fresh connection (`Connection: close`), on
 /// SwiftNIO. Why not URLSession: on Linux it lives in FoundationNetworking, which links
@@ -78,8 +79,7 @@ struct HTTPExchange: Sendable {
         if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
             return "the node's certificate does not name this host or address (\(text))"
         }
-        guard let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) else { return text }
-        let code = String(text[range].dropFirst("OPENSSL_internal:".count))
+        guard let code = TLSFailureReason.code(in: error) else { return text }
         switch code {
         case "CERTIFICATE_VERIFY_FAILED", "BAD_SIGNATURE":
             // BAD_SIGNATURE: a trusted CA has the issuer's name but did not sign it (another

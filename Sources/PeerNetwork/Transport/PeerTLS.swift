@@ -65,9 +65,7 @@ struct PeerTLS {
     /// BoringSSL's reason code (`SSLV3_ALERT_CERTIFICATE_UNKNOWN`, `WRONG_VERSION_NUMBER`),
     /// with a hint for the common ones; the whole error otherwise.
     static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        guard let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) else { return text }
-        let code = String(text[range].dropFirst("OPENSSL_internal:".count))
+        guard let code = TLSFailureReason.code(in: error) else { return "\(error)" }
         switch code {
         case "SSLV3_ALERT_CERTIFICATE_UNKNOWN", "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_BAD_CERTIFICATE":
             return "\(code): the peer refused this node's certificate (is this node's key the one its genesis lists?)"
