@@ -12,10 +12,10 @@ struct AuditTarget: ParsableArguments {
     @Option(help: "A node's data directory (holding ledger.sqlite), opened read-only. Give this or --node.")
     var dataDir: String?
 
-    @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100, to audit online. Give this or --data-dir.")
+    @Option(help: "A validator's client API, e.g. https://127.0.0.1:8100, to audit online. Give this or --data-dir.")
     var node: String?
 
-    @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+    @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: $GREENLEDGER_CA, else the system's trusted roots.")
     var caFile: String?
 
     @Option(help: "The genesis file you trust; the validator set is taken from it, never from the data.")
@@ -55,8 +55,8 @@ struct AuditTarget: ParsableArguments {
             return await auditor.audit(reader, options: options)
         }
         let client: NodeClient
-        do { client = try NodeClient(url: node ?? "", caFile: caFile) } catch {
-            throw CLIError("--node \(node ?? ""): \(error); expected http://HOST:PORT, e.g. http://127.0.0.1:8100")
+        do { client = try NodeEndpoint.client(url: node ?? "", caOption: caFile) } catch {
+            throw CLIError("--node \(node ?? ""): \(error); expected http(s)://HOST:PORT, e.g. https://127.0.0.1:8100")
         }
         let status: StatusBody
         do { status = try await client.status() } catch { throw CLIError("cannot read the status of \(node ?? ""): \(error)") }

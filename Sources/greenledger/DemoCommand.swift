@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
     private func checkNetwork(_ context: DemoContext) async throws {
         for (index, url) in context.nodeURLs.enumerated() {
             let status: StatusBody
-            do { status = try await NodeClient(url: url).status() } catch {
+            do { status = try await NodeClient(url: url, caFile: context.caFile).status() } catch {
                 throw CLIError("node-\(index) at \(url) does not answer (\(error)); start the testnet with `greenledger testnet up --dir \(dir)`")
             }
             guard status.genesisHash == context.genesis.hash.hex else {

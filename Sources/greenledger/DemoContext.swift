@@ -11,6 +11,10 @@ struct DemoContext {
     let genesis: Genesis
     /// Client API URL per validator, in index order.
     let nodeURLs: [String]
+    /// `--node URL` (with `--ca` for https) per validator: what each CLI step passes.
+    let nodeArguments: [[String]]
+    /// The testnet's CA when its APIs serve HTTPS.
+    let caFile: String?
     /// Where this run writes its files (the verifier's report, the exported proof).
     let runDirectory: String
     /// 1 for the first demo run against this testnet, 2 for the next…
@@ -25,13 +29,19 @@ struct DemoContext {
         }
         do { genesis = try Genesis(contentsOfFile: layout.genesisPath) } catch { throw CLIError("\(layout.genesisPath): \(error)") }
         var urls: [String] = []
+        var arguments: [[String]] = []
+        var https = false
         for index in layout.nodeIndices() {
             let configuration: NodeConfiguration
             do { configuration = try NodeConfiguration.load(home: layout.nodeHome(index)) } catch { throw CLIError("node-\(index): \(error)") }
-            urls.append("http://\(configuration.apiHost):\(configuration.apiPort)")
+            urls.append(layout.apiURL(configuration))
+            arguments.append(layout.nodeArguments(configuration))
+            https = https || configuration.apiCertificate != nil
         }
         guard !urls.isEmpty else { throw CLIError("\(directory) has a genesis but no node-i/node.json; was it made by `greenledger testnet up`?") }
         nodeURLs = urls
+        nodeArguments = arguments
+        caFile = https ? layout.caPath : nil
         for member in Self.members {
             let path = "\(layout.keysDirectory)/\(member).pem"
             guard FileManager.default.fileExists(atPath: path) else {

@@ -12,7 +12,8 @@ enum DemoStory {
         let bond = String(format: "GB-2026-%02d", run)
         let owner = try context.address("solar-owner")
         let bank = try context.address("green-bank")
-        let node = context.nodeURLs[0]
+        let node = context.nodeArguments[0]
+        let regulatorNode = context.nodeArguments.last!
         let genesis = context.genesisPath
         let report = "\(context.runDirectory)/tuv-verification-report.txt"
         let proof = "\(context.runDirectory)/retirement-proof.json"
@@ -23,7 +24,7 @@ enum DemoStory {
             """.write(toFile: report, atomically: true, encoding: .utf8)
 
         func tx(_ kind: String, as member: String, _ arguments: [String]) -> [String] {
-            ["tx", kind, "--key", context.keyPath(member)] + arguments + ["--node", node, "--genesis", genesis, "--wait"]
+            ["tx", kind, "--key", context.keyPath(member)] + arguments + node + ["--genesis", genesis, "--wait"]
         }
         let credits = ["--project", solar, "--vintage", "2025", "--first-serial", "1"]
 
@@ -62,30 +63,30 @@ enum DemoStory {
                 tx("allocate-proceeds", as: "city-issuer", ["--bond", bond, "--project", mall, "--amount", "100000000"])
             },
             DemoStep("regulator", "looks up who retired credits for Acme Steel AG") { _ in
-                ["query", "retirements", "--project", solar, "--beneficiary", "Acme Steel AG", "--node", context.nodeURLs.last!]
+                ["query", "retirements", "--project", solar, "--beneficiary", "Acme Steel AG"] + regulatorNode
             },
             DemoStep("regulator", "reads the bond's allocation status (allocated, unallocated, by category)") { _ in
-                ["query", "bond", bond, "--node", context.nodeURLs.last!]
+                ["query", "bond", bond] + regulatorNode
             },
             DemoStep("regulator", "exports a proof of the retirement: the transaction, its block, and its certified receipt") { record in
-                ["proof", "tx", try record.transaction("retirement").id, "--node", context.nodeURLs.last!, "--out", proof, "--wait-seconds", "30"]
+                ["proof", "tx", try record.transaction("retirement").id] + regulatorNode + ["--out", proof, "--wait-seconds", "30"]
             },
             DemoStep("regulator", "checks that one record offline, against the genesis it trusts") { _ in
                 ["verify-proof", proof, "--genesis", genesis]
             },
-        ] + context.nodeURLs.enumerated().map { index, url in
+        ] + context.nodeArguments.enumerated().map { index, nodeArguments in
             DemoStep("regulator", "audits node-\(index)'s whole chain online, trusting nothing it sends") { _ in
-                ["verify", "--node", url, "--genesis", genesis]
+                ["verify"] + nodeArguments + ["--genesis", genesis]
             }
         } + [
             DemoStep("regulator", "reports green capital flows per taxonomy category and quarter") { _ in
-                ["report", "flows", "--node", node, "--genesis", genesis]
+                ["report", "flows"] + node + ["--genesis", genesis]
             },
             DemoStep("regulator", "reports credits issued, held and retired per project and vintage") { _ in
-                ["report", "credits", "--node", node, "--genesis", genesis]
+                ["report", "credits"] + node + ["--genesis", genesis]
             },
             DemoStep("regulator", "reports bond proceeds allocated per project and category (ICMA shape)") { _ in
-                ["report", "bonds", "--node", node, "--genesis", genesis]
+                ["report", "bonds"] + node + ["--genesis", genesis]
             },
         ]
     }

@@ -25,7 +25,7 @@ struct ProofCommand: ParsableCommand {
                 Check the file anywhere, offline, with `greenledger verify-proof`.
 
                 Example:
-                  greenledger proof tx 3f2a…c9 --node http://127.0.0.1:8100 --out retirement.proof.json --wait-seconds 30
+                  greenledger proof tx 3f2a…c9 --node https://127.0.0.1:8100 --ca testnet/ca.pem --out retirement.proof.json --wait-seconds 30
                   greenledger verify-proof retirement.proof.json --genesis testnet/genesis.json
                 """
         )
@@ -33,10 +33,10 @@ struct ProofCommand: ParsableCommand {
         @Argument(help: "The transaction id (64 hex digits).")
         var id: String
 
-        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100 or https://node-0.example:8443.")
+        @Option(help: "A validator's client API, e.g. https://127.0.0.1:8100 (a testnet, with --ca testnet/ca.pem) or http://127.0.0.1:8100.")
         var node: String
 
-        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: $GREENLEDGER_CA, else the system's trusted roots.")
         var caFile: String?
 
         @Option(help: "Where to write the proof file (JSON; overwritten if it exists).")
@@ -59,7 +59,7 @@ struct ProofCommand: ParsableCommand {
                 do { return try Genesis(contentsOfFile: path) } catch { throw CLIError("--genesis \(path): \(error)") }
             }
             let client: NodeClient
-            do { client = try NodeClient(url: node, caFile: caFile) } catch { throw CLIError("--node: \(error)") }
+            do { client = try NodeEndpoint.client(url: node, caOption: caFile) } catch { throw CLIError("--node: \(error)") }
             let proof = try await fetch(transactionID, from: client)
             if let trusted {
                 do { try proof.verify(against: trusted) } catch {

@@ -26,16 +26,16 @@ struct QueryCommand: ParsableCommand {
     /// Where to ask, and how to print.
     struct Connection: ParsableArguments {
         @Option(help: "A validator's client API (http:// or https://).")
-        var node: String = "http://127.0.0.1:8100"
+        var node: String = "https://127.0.0.1:8100"
 
-        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: $GREENLEDGER_CA, else the system's trusted roots.")
         var caFile: String?
 
         @Flag(help: "Print the API's JSON body (pretty) instead of a table.")
         var json = false
 
         func client() throws -> NodeClient {
-            do { return try NodeClient(url: node, caFile: caFile) } catch { throw CLIError("--node: \(error)") }
+            do { return try NodeEndpoint.client(url: node, caOption: caFile) } catch { throw CLIError("--node: \(error)") }
         }
     }
 

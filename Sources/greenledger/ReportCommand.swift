@@ -15,9 +15,9 @@ struct ReportCommand: AsyncParsableCommand {
             people; --json and --csv (RFC 4180) keep amounts exact in minor units.
 
             Examples:
-              greenledger report flows --node http://127.0.0.1:8100 --genesis testnet/genesis.json --period month
+              greenledger report flows --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis testnet/genesis.json --period month
               greenledger report credits --data-dir testnet/node-0/data --genesis testnet/genesis.json --csv > credits.csv
-              greenledger report bonds --node http://127.0.0.1:8100 --genesis testnet/genesis.json --json
+              greenledger report bonds --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis testnet/genesis.json --json
             """,
         subcommands: [Flows.self, Credits.self, Bonds.self]
     )
@@ -76,7 +76,7 @@ struct ReportCommand: AsyncParsableCommand {
                 or years in UTC, from each block's timestamp.
 
                 Example:
-                  greenledger report flows --node http://127.0.0.1:8100 --genesis testnet/genesis.json \\
+                  greenledger report flows --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis testnet/genesis.json \\
                     --period quarter --from-date 2026-01-01 --to-date 2026-12-31 --csv > flows.csv
                 """
         )
@@ -141,7 +141,7 @@ struct ReportCommand: AsyncParsableCommand {
                 project its amount and share of proceeds; per eligible category its amount and share.
 
                 Example:
-                  greenledger report bonds --node http://127.0.0.1:8100 --genesis testnet/genesis.json --json
+                  greenledger report bonds --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis testnet/genesis.json --json
                 """
         )
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import Storage
+import LedgerCrypto
 import LedgerCore
 import Node
 
@@ -100,13 +102,27 @@ struct TestnetCommand: ParsableCommand {
                 members: DemoConsortium.members + TestnetCommand.loadAccountNames(loadAccounts).map { "\($0):participant" },
                 balances: DemoConsortium.balances + TestnetCommand.loadAccountNames(loadAccounts).map { "\($0):EUR:1000000000" })
             let created = try plan.write(to: layout.directory)
+            // The client APIs serve HTTPS with certificates from a CA of this testnet's own.
+            let authority = try TLSCertificateAuthority(commonName: "greenledger testnet CA \(created.genesis.hash.shortHex)")
+            try authority.certificatePEM.write(toFile: layout.caPath, atomically: true, encoding: .utf8)
+            try FileModes.set(FileModes.sharedFile, at: layout.caPath)
             for index in 0..<nodes {
-                try NodeConfiguration(
+                var configuration = NodeConfiguration(
                     genesis: "../genesis.json", validatorKey: "../keys/validator-\(index).pem", dataDirectory: "data",
-                    apiHost: "127.0.0.1", apiPort: apiBasePort + index
-                ).write(home: layout.nodeHome(index))
+                    apiHost: "127.0.0.1", apiPort: apiBasePort + index)
+                let home = layout.nodeHome(index)
+                try FileModes.createPrivateDirectory(home)
+                let apiKey = try SigningKey()
+                let certificate = try authority.issueServerCertificate(
+                    for: apiKey, commonName: "node-\(index)", subjectAltNames: ["IP:127.0.0.1", "DNS:localhost"], serial: 2 + index)
+                try certificate.write(toFile: "\(home)/\(TestnetLayout.apiCertificateFile)", atomically: true, encoding: .utf8)
+                try FileModes.set(FileModes.sharedFile, at: "\(home)/\(TestnetLayout.apiCertificateFile)")
+                try KeyFiles.writePrivateKey(apiKey, to: "\(home)/\(TestnetLayout.apiKeyFile)")
+                configuration.apiCertificate = TestnetLayout.apiCertificateFile
+                configuration.apiPrivateKey = TestnetLayout.apiKeyFile
+                try configuration.write(home: home)
             }
-            print("created a \(nodes)-validator testnet in \(layout.directory), genesis \(created.genesis.hash.shortHex)")
+            print("created a \(nodes)-validator testnet in \(layout.directory), genesis \(created.genesis.hash.shortHex); client APIs over HTTPS, CA \(layout.caPath)")
         }
 
         private func waitUntilConnected(_ layout: TestnetLayout, _ endpoints: [(Int, NodeConfiguration)]) async throws {
@@ -120,7 +136,7 @@ struct TestnetCommand: ParsableCommand {
                         let tail = (try? String(contentsOfFile: layout.logPath(index), encoding: .utf8))?.split(separator: "\n").suffix(5).joined(separator: "\n") ?? ""
                         throw CLIError("node-\(index) exited during startup; the end of \(layout.logPath(index)):\n\(tail)")
                     }
-                    let client = NodeClient(host: configuration.apiHost, port: configuration.apiPort, requestTimeoutMillis: 2_000)
+                    let client = try layout.client(configuration, requestTimeoutMillis: 2_000)
                     if let status = try? await client.status() {
                         views[status.view, default: 0] += 1
                         if status.peersConnected == status.peersTotal { ready += 1 }
@@ -152,18 +168,19 @@ struct TestnetCommand: ParsableCommand {
             print("\nthe testnet is up: chain \(genesis.chainID), genesis \(genesis.hash.shortHex), \(genesis.validatorSet.toleranceSummary)")
             if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
             print("client APIs:")
-            for (index, configuration) in endpoints { print("  node-\(index)  http://\(configuration.apiHost):\(configuration.apiPort)") }
+            for (index, configuration) in endpoints { print("  node-\(index)  \(layout.apiURL(configuration))") }
+            if endpoints.contains(where: { $0.1.apiCertificate != nil }) { print("  (HTTPS: pass --ca \(layout.caPath) to the CLI)") }
             print("member keys in \(layout.keysDirectory):")
             for member in genesis.members {
                 print("  \(member.name.value.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(member.roles.map(\.name).joined(separator: ", "))] \(layout.keysDirectory)/\(member.name).pem")
             }
-            let api = endpoints.first.map { "http://\($0.1.apiHost):\($0.1.apiPort)" } ?? "URL"
+            let api = endpoints.first.map { layout.nodeArguments($0.1).joined(separator: " ") } ?? "--node URL"
             // The binary as the user typed it, so the commands can be pasted as they are.
             let command = CommandLine.arguments.first ?? "greenledger"
             print("""
 
                 next:
-                  \(command) tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(\(command) keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy --node \(api) --genesis \(layout.genesisPath) --wait
+                  \(command) tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(\(command) keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy \(api) --genesis \(layout.genesisPath) --wait
                   \(command) testnet status --dir \(layout.directory)
                   \(command) testnet down --dir \(layout.directory)
                 """)
@@ -189,11 +206,11 @@ struct TestnetCommand: ParsableCommand {
                     print("node-\(index)  stopped")
                     continue
                 }
-                let client = NodeClient(host: configuration.apiHost, port: configuration.apiPort, requestTimeoutMillis: 2_000)
+                let client = try layout.client(configuration, requestTimeoutMillis: 2_000)
                 if let status = try? await client.status() {
-                    print("node-\(index)  pid \(pid)  height \(status.height)  view \(status.view) (primary \(status.primary))  peers \(status.peersConnected)/\(status.peersTotal)  mempool \(status.mempoolSize)  http://\(configuration.apiHost):\(configuration.apiPort)")
+                    print("node-\(index)  pid \(pid)  height \(status.height)  view \(status.view) (primary \(status.primary))  peers \(status.peersConnected)/\(status.peersTotal)  mempool \(status.mempoolSize)  \(layout.apiURL(configuration))")
                 } else {
-                    print("node-\(index)  pid \(pid)  not answering on http://\(configuration.apiHost):\(configuration.apiPort)")
+                    print("node-\(index)  pid \(pid)  not answering on \(layout.apiURL(configuration))")
                 }
             }
         }

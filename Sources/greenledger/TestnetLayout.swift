@@ -1,4 +1,5 @@
 import Foundation
+import Node
 
 /// Where a local testnet keeps its files: `DIR/genesis.json`, `DIR/keys/*.pem`, and per
 /// validator `DIR/node-i/` with `node.json` (config), `data/` (the ledger), `node.log` and
@@ -12,6 +13,27 @@ struct TestnetLayout {
     func configPath(_ index: Int) -> String { "\(nodeHome(index))/node.json" }
     func logPath(_ index: Int) -> String { "\(nodeHome(index))/node.log" }
     func pidPath(_ index: Int) -> String { "\(nodeHome(index))/node.pid" }
+    /// The testnet's own CA: it issued every node's API certificate; clients pass it with `--ca`.
+    var caPath: String { path("ca.pem") }
+    static let apiCertificateFile = "api-certificate.pem"
+    static let apiKeyFile = "api-key.pem"
+
+    /// A node's client API as a URL: https when its node.json names a certificate.
+    func apiURL(_ configuration: NodeConfiguration) -> String {
+        "\(configuration.apiCertificate == nil ? "http" : "https")://\(configuration.apiHost):\(configuration.apiPort)"
+    }
+
+    /// `--node URL`, and `--ca DIR/ca.pem` for an https node: what a CLI command needs to reach it.
+    func nodeArguments(_ configuration: NodeConfiguration) -> [String] {
+        ["--node", apiURL(configuration)] + (configuration.apiCertificate == nil ? [] : ["--ca", caPath])
+    }
+
+    /// A client for a node of this testnet (trusting the testnet's CA for https).
+    func client(_ configuration: NodeConfiguration, requestTimeoutMillis: UInt64) throws -> NodeClient {
+        var client = try NodeClient(url: apiURL(configuration), caFile: configuration.apiCertificate == nil ? nil : caPath)
+        client.requestTimeoutMillis = requestTimeoutMillis
+        return client
+    }
 
     private func path(_ name: String) -> String { URL(fileURLWithPath: directory).appendingPathComponent(name).path }
 

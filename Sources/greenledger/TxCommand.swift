@@ -19,10 +19,10 @@ struct TxCommand: ParsableCommand {
         @Option(help: "Your private key file (PKCS#8 PEM).")
         var key: String
 
-        @Option(help: "A validator's client API, e.g. http://127.0.0.1:8100 or https://node-0.example:8443.")
+        @Option(help: "A validator's client API, e.g. https://127.0.0.1:8100 (a testnet, with --ca testnet/ca.pem) or http://127.0.0.1:8100.")
         var node: String
 
-        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: the system's trusted roots.")
+        @Option(name: .customLong("ca"), help: "With an https:// --node: the CA certificate (PEM) that issued the node's certificate; default: $GREENLEDGER_CA, else the system's trusted roots.")
         var caFile: String?
 
         @Flag(help: "Wait for the commit; check its certificate and inclusion proof against --genesis; print the receipt.")
@@ -44,7 +44,7 @@ struct TxCommand: ParsableCommand {
                 Example:
                   greenledger tx transfer --key testnet/keys/green-bank.pem --to gl9c82… --amount 250000 \\
                     --currency EUR --category renewable-energy --purpose "PV module deposit" \\
-                    --node http://127.0.0.1:8100 --genesis testnet/genesis.json --wait
+                    --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis testnet/genesis.json --wait
                 """
         )
 
@@ -102,7 +102,7 @@ struct TransactionSubmitter {
         }
         if common.wait && trusted == nil { throw CLIError("--wait checks the commit against your genesis: give --genesis FILE") }
         let client: NodeClient
-        do { client = try NodeClient(url: common.node, caFile: common.caFile) } catch { throw CLIError("--node: \(error)") }
+        do { client = try NodeEndpoint.client(url: common.node, caOption: common.caFile) } catch { throw CLIError("--node: \(error)") }
         do {
             let status = try await client.status()
             if let trusted, status.genesisHash != trusted.hash.hex {

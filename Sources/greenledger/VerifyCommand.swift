@@ -25,8 +25,8 @@ struct VerifyCommand: AsyncParsableCommand {
 
             Examples:
               greenledger verify --data-dir testnet/node-0/data --genesis consortium/genesis.json
-              greenledger verify --node http://127.0.0.1:8100 --genesis consortium/genesis.json
-              greenledger verify --node http://127.0.0.1:8100 --genesis FILE --json > audit.json
+              greenledger verify --node https://node-0.bank.example:8100 --ca bank-ca.pem --genesis consortium/genesis.json
+              greenledger verify --node https://127.0.0.1:8100 --ca testnet/ca.pem --genesis FILE --json > audit.json
             """
     )
 

@@ -15,7 +15,7 @@ struct GreenFinanceStoryTests {
         let net = try TestnetHarness(nodes: 1)
         _ = try net.up()
         let keys = "\(net.directory)/keys"
-        let common = ["--node", "http://127.0.0.1:\(net.apiBasePort)", "--genesis", "\(net.directory)/genesis.json", "--wait"]
+        let common = ["--node", "https://127.0.0.1:\(net.apiBasePort)", "--ca", net.caPath, "--genesis", "\(net.directory)/genesis.json", "--wait"]
         func address(_ member: String) throws -> String { try net.key(member).publicKey.address.description }
         func tx(_ kind: String, _ member: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
             try net.run(["tx", kind, "--key", "\(keys)/\(member).pem"] + arguments + common, timeoutSeconds: 60)

@@ -14,7 +14,7 @@ struct OnlineAuditAndReportTests {
         _ = try net.up()
         let keys = "\(net.directory)/keys"
         let genesisPath = "\(net.directory)/genesis.json"
-        let common = ["--node", "http://127.0.0.1:\(net.apiBasePort)", "--genesis", genesisPath, "--wait"]
+        let common = ["--node", "https://127.0.0.1:\(net.apiBasePort)", "--ca", net.caPath, "--genesis", genesisPath, "--wait"]
         func address(_ member: String) throws -> String { try net.key(member).publicKey.address.description }
         func tx(_ kind: String, _ member: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
             try net.run(["tx", kind, "--key", "\(keys)/\(member).pem"] + arguments + common, timeoutSeconds: 60)
@@ -44,7 +44,7 @@ struct OnlineAuditAndReportTests {
 
         // verify --node against every node.
         for index in 0..<net.nodes {
-            let audit = try net.run(["verify", "--node", "http://127.0.0.1:\(net.apiBasePort + index)", "--genesis", genesisPath])
+            let audit = try net.run(["verify", "--node", "https://127.0.0.1:\(net.apiBasePort + index)", "--ca", net.caPath, "--genesis", genesisPath])
             #expect(audit.status == 0, "node-\(index): \(audit.output)")
             #expect(audit.output.contains("PASSED: blocks 1…"), "node-\(index): \(audit.output)")
             #expect(audit.output.contains("state tables not compared (online"), "node-\(index): \(audit.output)")
@@ -57,17 +57,17 @@ struct OnlineAuditAndReportTests {
         other.genesisTimeMillis += 1
         let otherPath = "\(net.directory)/other-genesis.json"
         try other.jsonData().write(to: URL(fileURLWithPath: otherPath))
-        let refused = try net.run(["verify", "--node", "http://127.0.0.1:\(net.apiBasePort + 1)", "--genesis", otherPath])
+        let refused = try net.run(["verify", "--node", "https://127.0.0.1:\(net.apiBasePort + 1)", "--ca", net.caPath, "--genesis", otherPath])
         #expect(refused.status == 1)
         #expect(refused.output.contains("FAILED at height 0: the data belongs to genesis \(try net.genesis.hash.hex), not the supplied genesis \(other.hash.hex)"), "\(refused.output)")
-        let noReport = try net.run(["report", "bonds", "--node", "http://127.0.0.1:\(net.apiBasePort)", "--genesis", otherPath])
+        let noReport = try net.run(["report", "bonds", "--node", "https://127.0.0.1:\(net.apiBasePort)", "--ca", net.caPath, "--genesis", otherPath])
         #expect(noReport.status != 0)
         #expect(noReport.output.contains("no report: the audit FAILED at height 0"), "\(noReport.output)")
-        let both = try net.run(["verify", "--node", "http://127.0.0.1:\(net.apiBasePort)", "--data-dir", net.dataDirectory(0), "--genesis", genesisPath])
+        let both = try net.run(["verify", "--node", "https://127.0.0.1:\(net.apiBasePort)", "--ca", net.caPath, "--data-dir", net.dataDirectory(0), "--genesis", genesisPath])
         #expect(both.status != 0)
         #expect(both.output.contains("give either --data-dir or --node, not both"), "\(both.output)")
 
-        let source = ["--node", "http://127.0.0.1:\(net.apiBasePort + 2)", "--genesis", genesisPath]
+        let source = ["--node", "https://127.0.0.1:\(net.apiBasePort + 2)", "--ca", net.caPath, "--genesis", genesisPath]
 
         // Flows.
         let flowsText = try net.run(["report", "flows"] + source)

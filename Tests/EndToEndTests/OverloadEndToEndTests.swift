@@ -33,7 +33,7 @@ struct OverloadEndToEndTests {
         let accepted = try await withThrowingTaskGroup(of: [String].self) { group in
             for node in 0..<net.nodes {
                 let transactions = perNode[node]
-                let client = net.client(node)
+                let client = try net.client(node)
                 group.addTask {
                     var ids: [String] = []
                     for start in stride(from: 0, to: transactions.count, by: 500) {

@@ -17,9 +17,9 @@ struct ProofEndToEndTests {
         _ = try net.up()
         let genesis = "\(net.directory)/genesis.json"
         let keys = "\(net.directory)/keys"
-        let node = "http://127.0.0.1:\(net.apiBasePort)"
+        let node = "https://127.0.0.1:\(net.apiBasePort)"
         func tx(_ kind: String, _ member: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-            try net.run(["tx", kind, "--key", "\(keys)/\(member).pem"] + arguments + ["--node", node, "--genesis", genesis, "--wait"], timeoutSeconds: 60)
+            try net.run(["tx", kind, "--key", "\(keys)/\(member).pem"] + arguments + ["--node", node, "--ca", net.caPath, "--genesis", genesis, "--wait"], timeoutSeconds: 60)
         }
         func submittedID(_ output: String, _ kind: String) throws -> String {
             let marker = try #require(output.range(of: "submitted \(kind) "), "no transaction id in: \(output)")
@@ -36,7 +36,7 @@ struct ProofEndToEndTests {
 
         // The retirement's receipt is certified by the next block: the primary seals the busy
         // block with an empty one, so the proof completes with no further transaction.
-        let sealed = try net.run(["proof", "tx", retireID, "--node", node, "--out", "\(net.directory)/sealed.json", "--wait-seconds", "30"])
+        let sealed = try net.run(["proof", "tx", retireID, "--node", node, "--ca", net.caPath, "--out", "\(net.directory)/sealed.json", "--wait-seconds", "30"])
         #expect(sealed.status == 0, "\(sealed.output)")
         #expect(sealed.output.contains("receipt: FAILED"), "\(sealed.output)")
 
@@ -46,11 +46,11 @@ struct ProofEndToEndTests {
         // Export both (the transfer from a backup validator), as the guide shows.
         let transferFile = "\(net.directory)/transfer.proof.json"
         let retireFile = "\(net.directory)/retirement.proof.json"
-        let backup = "http://127.0.0.1:\(net.apiBasePort + 2)"
-        let exportedTransfer = try net.run(["proof", "tx", transferID, "--node", backup, "--out", transferFile, "--wait-seconds", "30", "--genesis", genesis])
+        let backup = "https://127.0.0.1:\(net.apiBasePort + 2)"
+        let exportedTransfer = try net.run(["proof", "tx", transferID, "--node", backup, "--ca", net.caPath, "--out", transferFile, "--wait-seconds", "30", "--genesis", genesis])
         #expect(exportedTransfer.status == 0, "\(exportedTransfer.output)")
         #expect(exportedTransfer.output.contains("receipt: success") && exportedTransfer.output.contains("VALID"), "\(exportedTransfer.output)")
-        let exportedRetire = try net.run(["proof", "tx", retireID, "--node", node, "--out", retireFile, "--wait-seconds", "30"])
+        let exportedRetire = try net.run(["proof", "tx", retireID, "--node", node, "--ca", net.caPath, "--out", retireFile, "--wait-seconds", "30"])
         #expect(exportedRetire.status == 0, "\(exportedRetire.output)")
         #expect(exportedRetire.output.contains("receipt: FAILED"), "\(exportedRetire.output)")
         #expect(exportedRetire.output.contains("unknown-credit-block"), "\(exportedRetire.output)")

@@ -14,7 +14,7 @@ struct QueryEndToEndTests {
         let net = try TestnetHarness(nodes: 1)
         _ = try net.up()
         let keys = "\(net.directory)/keys"
-        let node = ["--node", "http://127.0.0.1:\(net.apiBasePort)"]
+        let node = ["--node", "https://127.0.0.1:\(net.apiBasePort)", "--ca", net.caPath]
         let common = node + ["--genesis", "\(net.directory)/genesis.json", "--wait"]
         func address(_ member: String) throws -> String { try net.key(member).publicKey.address.description }
         func tx(_ kind: String, _ member: String, _ arguments: [String]) throws {

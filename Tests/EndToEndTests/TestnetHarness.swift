@@ -74,7 +74,14 @@ final class TestnetHarness {
         return result.output
     }
 
-    func client(_ index: Int) -> NodeClient { NodeClient(host: "127.0.0.1", port: apiBasePort + index, requestTimeoutMillis: 10_000) }
+    /// The testnet's CA: its client APIs serve HTTPS with certificates it issued.
+    var caPath: String { "\(directory)/ca.pem" }
+
+    func client(_ index: Int) throws -> NodeClient {
+        var client = try NodeClient(url: "https://127.0.0.1:\(apiBasePort + index)", caFile: caPath)
+        client.requestTimeoutMillis = 10_000
+        return client
+    }
 
     func key(_ member: String) throws -> SigningKey {
         try SigningKey(pem: String(contentsOfFile: "\(directory)/keys/\(member).pem", encoding: .utf8))
