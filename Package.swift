@@ -106,7 +106,11 @@ let package = Package(
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerCrypto"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["Node", "Consensus", "PeerNetwork", "Storage", "LedgerCore", "LedgerCrypto", .product(name: "Logging", package: "swift-log")]),
+            dependencies: [
+                "Node", "Consensus", "PeerNetwork", "Storage", "LedgerCore", "LedgerCrypto", .product(name: "Logging", package: "swift-log"),
+                // Raw sockets for the strangers on a peer port.
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "Audit", "LedgerCore", "LedgerCrypto"]),
 
         .testTarget(
