@@ -11,6 +11,8 @@ let package = Package(
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         // The PBFT core's seeded fault simulator.
         .executable(name: "sim", targets: ["sim"]),
+        // Every untrusted-input decoder as a fuzzing target, for the Fuzz/ package.
+        .library(name: "GreenLedgerFuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -90,6 +92,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The fuzzing targets (run by Fuzz/, replayed by FuzzTargetsTests).
+        .target(name: "FuzzTargets", dependencies: ["LedgerCore", "LedgerCrypto", "Consensus", "PeerNetwork", "Node"]),
+        .testTarget(name: "FuzzTargetsTests", dependencies: ["FuzzTargets", "LedgerCore"]),
         // The PBFT core as a pure state machine, its simulator and tests.
         .target(name: "Consensus", dependencies: ["LedgerCore", "LedgerCrypto"]),
         .executableTarget(
