@@ -149,9 +149,7 @@ extension Replica {
         }
         if isViewChanging {
             if ownViewChange?.newView != view {
-                let prepared = preparedCertificates.keys.sorted().filter { $0 > lowWatermark }
-                    .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
-                ownViewChange = ViewChange(newView: view, checkpoint: stableCertificate, prepared: prepared)
+                ownViewChange = ViewChange(newView: view, checkpoint: stableCertificate, prepared: viewChangeCertificates())
             }
         } else {
             ownViewChange = nil

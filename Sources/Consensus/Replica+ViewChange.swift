@@ -28,11 +28,7 @@ extension Replica {
         // VIEW-CHANGE with any other as invalid, and a replica whose journal lost its stable
         // checkpoint (a torn record) would otherwise never be counted in any view change again
         // (simulator seed 3 of n = 7).
-        let base = stableCertificate?.height ?? 0
-        let prepared = preparedCertificates.keys.sorted()
-            .filter { $0 > lowWatermark && $0 > base && $0 <= base + UInt64(parameters.watermarkWindow) }
-            .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
-        let change = ViewChange(newView: newView, checkpoint: stableCertificate, prepared: prepared)
+        let change = ViewChange(newView: newView, checkpoint: stableCertificate, prepared: viewChangeCertificates())
         if let ownViewChange { keepEarlier(ownViewChange) }
         send(.viewChange(change))
         ownViewChange = change
@@ -89,6 +85,15 @@ extension Replica {
     }
 
     static let earlierViewChangesKept = 4
+
+    /// The prepared certificates a VIEW-CHANGE carries: above the low watermark and inside the
+    /// window of the stable checkpoint it carries.
+    func viewChangeCertificates() -> [PreparedCertificate] {
+        let base = stableCertificate?.height ?? 0
+        return preparedCertificates.keys.sorted()
+            .filter { $0 > lowWatermark && $0 > base && $0 <= base + UInt64(parameters.watermarkWindow) }
+            .prefix(ConsensusLimits.preparedCertificatesMax).map { preparedCertificates[$0]! }
+    }
 
     mutating func keepEarlier(_ change: ViewChange) {
         earlierViewChanges[change.newView] = change

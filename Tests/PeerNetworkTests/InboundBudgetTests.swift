@@ -17,7 +17,7 @@ import Testing
                 $0.frameSizeMaxBytes = 256 << 10
                 $0.inboundBytesPerPeerMax = 1 << 20
             },
-            eventLoopGroup: group)
+            eventLoopGroup: group, logger: RecordingLogHandler.logger(recordingInto: Recorder<String>()))
         try await busy.start()
         let flooder = try await TestNode(index: 1, configuration: roster.configuration(index: 1) { $0.frameSizeMaxBytes = 256 << 10 }, group: group)
         do {

@@ -138,10 +138,11 @@ import Testing
     @Test func bindFailureIsReportedNotFatal() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let roster = try await TestRoster(count: 2)
-        let first = try PeerNetwork(configuration: roster.configuration(index: 0), eventLoopGroup: group)
+        let quiet = RecordingLogHandler.logger(recordingInto: Recorder<String>())
+        let first = try PeerNetwork(configuration: roster.configuration(index: 0), eventLoopGroup: group, logger: quiet)
         try await first.start()
         // Same address, and no SO_REUSEPORT: the second listener cannot bind.
-        let second = try PeerNetwork(configuration: roster.configuration(index: 0), eventLoopGroup: group)
+        let second = try PeerNetwork(configuration: roster.configuration(index: 0), eventLoopGroup: group, logger: quiet)
         await #expect(throws: PeerNetworkError.self) { try await second.start() }
         await second.shutdown()
         await first.shutdown()

@@ -278,7 +278,9 @@ import Testing
     @Test func sendRefusesUnknownValidatorsAndOversizeMessages() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let roster = try await TestRoster(count: 2)
-        let network = try PeerNetwork(configuration: roster.configuration(index: 0) { $0.frameSizeMaxBytes = 1024 }, eventLoopGroup: group)
+        let network = try PeerNetwork(
+            configuration: roster.configuration(index: 0) { $0.frameSizeMaxBytes = 1024 }, eventLoopGroup: group,
+            logger: RecordingLogHandler.logger(recordingInto: Recorder<String>()))
         #expect(throws: PeerNetworkError.unknownValidator(index: 0)) { try network.send([1], to: 0) }
         #expect(throws: PeerNetworkError.unknownValidator(index: 5)) { try network.send([1], to: 5) }
         #expect(throws: PeerNetworkError.messageTooLarge(sizeBytes: 1024, maxBytes: 1023)) {

@@ -133,18 +133,23 @@ extension Simulation {
         }
         // One crash in 8 also tears a journal record (a torn write, a damaged disk): half the
         // time one a view change rests on (the view entered, the VIEW-CHANGE sent, a prepared or
-        // checkpoint certificate it carries), so a restart that trusts the rest votes in a view
-        // it left or signs another VIEW-CHANGE; else any.
+        // checkpoint certificate it carries, an installed NEW-VIEW's bindings) — and then, half
+        // the time, the latest such record, which is the one a torn write hits — so a restart
+        // that trusts the rest votes in a view it left or signs another VIEW-CHANGE; else any.
         if random.below(8) == 0, !nodes[node].journal.isEmpty {
             let count = UInt64(nodes[node].journal.count)
             let feedsViewChange = nodes[node].journal.indices.filter { index in
                 switch try? JournalRecord(canonicalBytes: nodes[node].journal[index]) {
-                case .view?, .prepared?, .stable?, .sent(.viewChange)?: true
+                case .view?, .prepared?, .stable?, .sent(.viewChange)?, .installed?: true
                 default: false
                 }
             }
-            let index = random.below(2) == 0 && !feedsViewChange.isEmpty
-                ? feedsViewChange[Int(random.below(UInt64(feedsViewChange.count)))] : Int(random.below(count))
+            let index: Int
+            if random.below(2) == 0, let latest = feedsViewChange.last {
+                index = random.below(2) == 0 ? latest : feedsViewChange[Int(random.below(UInt64(feedsViewChange.count)))]
+            } else {
+                index = Int(random.below(count))
+            }
             nodes[node].journal[index] = Array(nodes[node].journal[index].prefix(nodes[node].journal[index].count / 2))
             result.tornJournalRecords += 1
             detail += " (journal record \(index) torn)"
