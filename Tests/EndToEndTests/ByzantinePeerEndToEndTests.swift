@@ -39,11 +39,7 @@ struct ByzantinePeerEndToEndTests {
         let (genesis, key, impostor) = try await Self.impersonateValidator3(net)
 
         let outsider = try SigningKey()
-        let recipient = try net.key("solar-owner").publicKey.address
-        let transfer = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 1, category: .renewableEnergy, purpose: "forged")),
-            signer: outsider)
+        let transfer = try net.transfer(nonce: 1, amount: 1, purpose: "forged", signer: outsider)
         let message = ConsensusMessage.forward([transfer])
         let signature = try key.sign(digest: message.signingDigest(chainID: genesis.chainID, genesisHash: genesis.hash))
         // The peer wire: tag 1, then the signed envelope (docs/protocol.md).
@@ -58,10 +54,7 @@ struct ByzantinePeerEndToEndTests {
         }
         // The honest three still make a quorum and commit a member's transfer.
         let bank = try net.key("green-bank")
-        let honest = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
-            signer: bank)
+        let honest = try net.transfer(nonce: 1, amount: 5, purpose: "e2e", signer: bank)
         let result = try #require(try await net.client(1).submit([honest], waitMillis: 30_000).first)
         #expect(result.commit?.status == "committed", "\(net.logTails())")
         for node in 0...2 {
@@ -80,11 +73,7 @@ struct ByzantinePeerEndToEndTests {
         let (genesis, key, impostor) = try await Self.impersonateValidator3(net)
         // A committed block first, so there are blocks to ask for.
         let bank = try net.key("green-bank")
-        let recipient = try net.key("solar-owner").publicKey.address
-        let first = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
-            signer: bank)
+        let first = try net.transfer(nonce: 1, amount: 5, purpose: "e2e", signer: bank)
         let committed = try #require(try await net.client(1).submit([first], waitMillis: 30_000).first)
         #expect(committed.commit?.status == "committed", "\(net.logTails())")
         try await waitUntil("every honest node to hold a block", timeoutSeconds: 30) {
@@ -125,10 +114,7 @@ struct ByzantinePeerEndToEndTests {
             return true
         }
         // The honest three keep committing.
-        let second = try Transaction(
-            chainID: genesis.chainID, nonce: 2,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 6, category: .renewableEnergy, purpose: "e2e")),
-            signer: bank)
+        let second = try net.transfer(nonce: 2, amount: 6, purpose: "e2e", signer: bank)
         let after = try #require(try await net.client(2).submit([second], waitMillis: 30_000).first)
         #expect(after.commit?.status == "committed", "\(net.logTails())")
         await impostor.shutdown()
@@ -144,10 +130,7 @@ struct ByzantinePeerEndToEndTests {
         let bank = try net.key("green-bank")
         let recipient = try net.key("solar-owner").publicKey.address
         // 150 transfers from a member key, each with the signature of another transaction.
-        let donor = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 1, category: .renewableEnergy, purpose: "donor")),
-            signer: bank)
+        let donor = try net.transfer(nonce: 1, amount: 1, purpose: "donor", signer: bank)
         let forged = try (0..<150).map { index in
             try Transaction(
                 unchecked: genesis.chainID, sender: bank.publicKey, nonce: UInt64(1_000 + index),
@@ -174,10 +157,7 @@ struct ByzantinePeerEndToEndTests {
             await impostor.counters().peers.filter(\.isConnected).isEmpty
         }
         // The honest three still make a quorum.
-        let honest = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "e2e")),
-            signer: bank)
+        let honest = try net.transfer(nonce: 1, amount: 5, purpose: "e2e", signer: bank)
         let result = try #require(try await net.client(0).submit([honest], waitMillis: 30_000).first)
         #expect(result.commit?.status == "committed", "\(net.logTails())")
         #expect(await impostor.counters().peers.filter(\.isConnected).isEmpty, "a suspended validator got back in")

@@ -51,11 +51,7 @@ struct StrangerFloodEndToEndTests {
 
         // The network commits meanwhile, node-0 included.
         let bank = try net.key("green-bank")
-        let recipient = try net.key("solar-owner").publicKey.address
-        let transfer = try Transaction(
-            chainID: genesis.chainID, nonce: 1,
-            payload: .transferFunds(TransferFunds(to: recipient, currency: "EUR", amount: 5, category: .renewableEnergy, purpose: "under attack")),
-            signer: bank)
+        let transfer = try net.transfer(nonce: 1, amount: 5, purpose: "under attack", signer: bank)
         let result = try #require(try await net.client(1).submit([transfer], waitMillis: 30_000).first)
         #expect(result.commit?.status == "committed", "\(net.logTails())")
         try await waitUntil("node-0 to commit too", timeoutSeconds: 30) {

@@ -83,6 +83,16 @@ final class TestnetHarness {
         return client
     }
 
+    /// A transfer of `amount` EUR minor units to the demo project owner, signed by `signer`.
+    func transfer(nonce: UInt64, amount: UInt64, purpose: String, signer: SigningKey) throws -> Transaction {
+        try Transaction(
+            chainID: try genesis.chainID, nonce: nonce,
+            payload: .transferFunds(TransferFunds(
+                to: try key("solar-owner").publicKey.address, currency: "EUR", amount: amount, category: .renewableEnergy,
+                purpose: try Text(purpose))),
+            signer: signer)
+    }
+
     func key(_ member: String) throws -> SigningKey {
         try SigningKey(pem: String(contentsOfFile: "\(directory)/keys/\(member).pem", encoding: .utf8))
     }
