@@ -81,7 +81,7 @@ struct Totals {
     var strategies: [String: Int] = [:]
     var crashPoints: [String: Int] = [:]
     var rollbacks = 0, rollbacksDetected = 0, votesRefusedBelowFloor = 0, tornRecords = 0, slowDisks = 0, sendQueueOverflows = 0
-    var rollingRestarts = 0, aimedRollingRestarts = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
+    var rollingRestarts = 0, aimedRollingRestarts = 0, aimedTornRestarts = 0, aimedTornViewChanges = 0, longFaultPhases = 0, lostByKind = 0, refused = 0, lostInCrashes = 0
     var realExecutionSeeds = 0, failedReceipts = 0, clockBeyondBoundSeeds = 0, waitingAtEnd = 0
     var bounds = BoundMaxima()
 
@@ -102,6 +102,8 @@ struct Totals {
         crashPoints.merge(result.crashPoints, uniquingKeysWith: +)
         rollingRestarts += result.rollingRestarts
         aimedRollingRestarts += result.aimedRollingRestarts
+        aimedTornRestarts += result.aimedTornRestarts
+        aimedTornViewChanges += result.aimedTornViewChanges
         rollbacks += result.rollbacks
         tornRecords += result.tornJournalRecords
         slowDisks += result.slowDiskPhases
@@ -122,7 +124,7 @@ struct Totals {
     var faultLine: String {
         let strategyText = ByzantineStrategy.allCases.map { "\($0.rawValue)=\(strategies[$0.rawValue, default: 0])" }.joined(separator: " ")
         let crashText = (CrashPointName.all).map { "\($0)=\(crashPoints[$0, default: 0])" }.joined(separator: " ")
-        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) aimed=\(aimedRollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) refusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
+        return "byzantine: \(strategyText)\ncrashes: \(crashText) rollingRestarts=\(rollingRestarts) aimed=\(aimedRollingRestarts) rollbacks=\(rollbacks) rollbacksDetected=\(rollbacksDetected) refusedBelowFloor=\(votesRefusedBelowFloor) tornJournalRecords=\(tornRecords) aimedTorn=\(aimedTornRestarts)/\(aimedTornViewChanges) slowDisks=\(slowDisks) sendQueueOverflows=\(sendQueueOverflows)\nlongFaultPhases=\(longFaultPhases) lostByKind=\(lostByKind) refusedToHost=\(refused) lostInCrashes=\(lostInCrashes) \(bounds.description)\nrealExecutionSeeds=\(realExecutionSeeds) failedReceipts=\(failedReceipts) clockBeyondBoundSeeds=\(clockBeyondBoundSeeds) waitingAtEnd=\(waitingAtEnd)"
     }
 
     /// The fault classes a CI-sized run at `replicas` validators must have exercised.
@@ -141,6 +143,8 @@ struct Totals {
                          ("clocks beyond the skew bound", clockBeyondBoundSeeds),
                          ("data directories rolled back", rollbacks), ("rollbacks detected", rollbacksDetected),
                          ("votes refused or views left below a rollback floor", votesRefusedBelowFloor), ("torn journal records", tornRecords),
+                         ("torn restarts aimed at a lone view change", aimedTornRestarts),
+                         ("torn VIEW-CHANGEs aimed behind a checkpoint", aimedTornViewChanges),
                          ("slow disks", slowDisks), ("send-queue overflows", sendQueueOverflows)]
             expected += CrashPointName.all.map { ("crashes at \($0)", crashPoints[$0, default: 0]) }
             expected += ByzantineStrategy.allCases.map { ("Byzantine \($0.rawValue)", strategies[$0.rawValue, default: 0]) }

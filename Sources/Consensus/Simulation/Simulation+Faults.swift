@@ -96,7 +96,7 @@ extension Simulation {
 
     /// Crashes `node` at `point` of the step it just carried out (the host's order is: journal
     /// durable, then messages sent, then committed blocks stored and executed).
-    func crash(_ node: Int, at point: CrashPoint) {
+    func crash(_ node: Int, at point: CrashPoint, tearing: Int? = nil, restartWithinMillis: UInt64 = 3_000) {
         nodes[node].armedCrash = nil
         var detail = ""
         switch point {
@@ -136,7 +136,9 @@ extension Simulation {
         // checkpoint certificate it carries, an installed NEW-VIEW's bindings) — and then, half
         // the time, the latest such record, which is the one a torn write hits — so a restart
         // that trusts the rest votes in a view it left or signs another VIEW-CHANGE; else any.
-        if random.below(8) == 0, !nodes[node].journal.isEmpty {
+        if let tearing {
+            detail += tear(node, record: tearing)
+        } else if random.below(8) == 0, !nodes[node].journal.isEmpty {
             let count = UInt64(nodes[node].journal.count)
             let feedsViewChange = nodes[node].journal.indices.filter { index in
                 switch try? JournalRecord(canonicalBytes: nodes[node].journal[index]) {
@@ -150,14 +152,20 @@ extension Simulation {
             } else {
                 index = Int(random.below(count))
             }
-            nodes[node].journal[index] = Array(nodes[node].journal[index].prefix(nodes[node].journal[index].count / 2))
-            result.tornJournalRecords += 1
-            detail += " (journal record \(index) torn)"
+            detail += tear(node, record: index)
         }
         result.crashPoints[point.rawValue, default: 0] += 1
         goDown(node)
         trace.line("t=\(now) crash n\(node) \(point.rawValue)\(detail)", keep: options.trace)
-        queue.push(.restart(node: node), at: now + 300 + random.below(2_700))
+        queue.push(.restart(node: node), at: now + 300 + random.below(restartWithinMillis - 300))
+    }
+
+    /// Tears journal record `index` of `node` (its restart finds it unreadable); the trace names it.
+    func tear(_ node: Int, record index: Int) -> String {
+        let kind = (try? JournalRecord(canonicalBytes: nodes[node].journal[index])).map(\.kindName) ?? "unreadable"
+        nodes[node].journal[index] = Array(nodes[node].journal[index].prefix(nodes[node].journal[index].count / 2))
+        result.tornJournalRecords += 1
+        return " (journal record \(index) of \(nodes[node].journal.count), \(kind), torn)"
     }
 
     /// The node stops: its replica's memory, and its host's queue, are gone.

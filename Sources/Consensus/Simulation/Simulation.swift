@@ -131,6 +131,10 @@ public final class Simulation {
     /// Rolling restarts the seed still has to start, and whether one is under way.
     var rollingRestartsLeft = 0
     var hazardRestartsLeft = 0
+    /// Aimed torn restarts the seed still has (`tearIfLoneViewChange`).
+    var hazardTearsLeft = 0
+    /// Aimed torn VIEW-CHANGEs the seed still has (`tearViewChangeBehindCheckpoint`).
+    var hazardViewChangeTearsLeft = 0
     var rollingUnderWay = false
     /// The replicas a rolling restart has still to restart, in order, out of how many, and the
     /// view it was aimed at.
@@ -383,6 +387,8 @@ public final class Simulation {
             queue.push(.lossByKind(nil), at: 1_000 + random.below(4_000))
             rollingRestartsLeft = 1
             hazardRestartsLeft = 3
+            hazardTearsLeft = 1
+            hazardViewChangeTearsLeft = 2
             // One seed in three restores a validator's data directory from an older copy.
             if !result.longFaultPhase, random.below(3) == 0 { queue.push(.backup, at: 500 + random.below(4_000)) }
             if random.below(2) == 0 { queue.push(.slowDisk, at: 1_000 + random.below(4_000)) }
@@ -479,6 +485,8 @@ public final class Simulation {
             trace.line(line, keep: options.trace)
         }
         if let point = nodes[node].armedCrash, landsHere(point, node: node) { crash(node, at: point) }
+        if nodes[node].up { tearIfLoneViewChange(node, viewBefore: viewBefore) }
+        if nodes[node].up { tearViewChangeBehindCheckpoint(node) }
         if nodes[node].up { rollingRestartIfDue(node, wasChanging: viewBefore.1) }
     }
 

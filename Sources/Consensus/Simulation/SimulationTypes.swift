@@ -57,6 +57,10 @@ public struct SimulationResult: Sendable {
     public var rollingRestarts = 0
     /// Rolling restarts aimed at a re-proposed height a cut-off replica committed in an earlier view.
     public var aimedRollingRestarts = 0
+    /// Crashes aimed at a replica that entered a view change alone, its view record torn.
+    public var aimedTornRestarts = 0
+    /// Crashes aimed at a replica whose VIEW-CHANGE is behind its stable checkpoint, that record torn.
+    public var aimedTornViewChanges = 0
     /// Data directories restored from an older copy, restarts that found their journal behind
     /// the high-water mark, and the votes refused below it.
     public var rollbacks = 0
