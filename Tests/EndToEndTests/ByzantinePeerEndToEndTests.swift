@@ -163,4 +163,46 @@ struct ByzantinePeerEndToEndTests {
         #expect(await impostor.counters().peers.filter(\.isConnected).isEmpty, "a suspended validator got back in")
         await impostor.shutdown()
     }
+    /// Attack F3's flood: 160 messages of 4 MiB from a faulty validator took a node from 69 to
+    /// 742 MB. What waits for the node is bounded per sender in bytes; undecodable messages
+    /// are dropped, counted, and logged a few times a minute.
+    @Test("160 messages of 4 MiB from a faulty validator: memory stays bounded, drops are counted, the log stays short; commits go on")
+    func largeMessageFloodIsBounded() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        let (_, _, impostor) = try await Self.impersonateValidator3(net)
+        let pid = try #require(net.pid(0))
+        let rssBefore = StrangerFloodEndToEndTests.residentBytes(pid)
+        let junk = [UInt8](repeating: 0x5a, count: (4 << 20) - 1_024)
+        var sent = 0
+        for _ in 0..<160 {
+            if (try? impostor.send(junk, to: 0)) != nil { sent += 1 }
+            // Let the link drain a little: the test's own send queue is bounded too.
+            if sent % 16 == 0 {
+                try await waitUntil("the faulty validator's queue to drain", timeoutSeconds: 30) {
+                    let counters = await impostor.counters()
+                    return counters.sendQueueDrops > 0 || counters.messagesOut >= UInt64(sent)
+                }
+            }
+        }
+        var rssPeak = 0
+        func metric(_ kind: String) async -> Double {
+            guard let text = try? await net.client(0).metricsText() else { return 0 }
+            return HostileClientEndToEndTests.counter(text, "greenledger_peer_refused_total", label: "kind=\"\(kind)\"")
+        }
+        try await waitUntil("node-0 to have dropped the flood", timeoutSeconds: 60) {
+            rssPeak = max(rssPeak, StrangerFloodEndToEndTests.residentBytes(pid))
+            return await metric("undecodable") + metric("inbound_share_full") >= 100
+        }
+        rssPeak = max(rssPeak, StrangerFloodEndToEndTests.residentBytes(pid))
+        // 160 × 4 MiB is 640 MiB; a sender's share of the inbound queue is 32 MiB.
+        #expect(rssPeak - rssBefore < 160 << 20, "node-0 grew from \(rssBefore >> 20) to \(rssPeak >> 20) MiB")
+        let lines = net.logTail(0).split(separator: "\n").filter { $0.contains("undecodable message") }.count
+        #expect(lines >= 1 && lines <= 10, "\(lines) log lines about undecodable messages")
+        // The honest three commit.
+        let bank = try net.key("green-bank")
+        let honest = try net.transfer(nonce: 1, amount: 5, purpose: "after the flood", signer: bank)
+        let result = try #require(try await net.client(0).submit([honest], waitMillis: 30_000).first)
+        #expect(result.commit?.status == "committed", "\(net.logTails())")
+        await impostor.shutdown()
+    }
 }

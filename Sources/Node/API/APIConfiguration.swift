@@ -21,6 +21,9 @@ public struct APIConfiguration: Sendable, Hashable {
     public var headerBytesMax: Int = 16 * 1_024
     /// Open client connections at most; beyond it the listener stops accepting until one closes.
     public var connectionsMax: Int = 512
+    /// Open connections one source (IP address) may hold; more are closed at once, so one
+    /// client cannot take every slot of `connectionsMax` from the others.
+    public var connectionsPerSourceMax: Int = 128
     /// Transactions with invalid signatures one client (IP address) may submit: a burst, then
     /// a rate; beyond, its submissions get 429 before anything is verified (`InvalidSignatureBudget`).
     public var invalidSignaturesBurst: Double = 1_000

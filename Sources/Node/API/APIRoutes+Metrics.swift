@@ -6,6 +6,7 @@ extension APIRoutes {
     func registerMetrics(on router: Router<APIRequestContext>) {
         router.get("/metrics") { _, _ in
             let metrics = await service.metrics()
+            metrics.updateAPI(connectionStats.snapshot)
             return Response(
                 status: .ok, headers: [.contentType: NodeMetrics.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.exposition())))

@@ -11,6 +11,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
     let configuration: APIConfiguration
     let logger: Logger
     let invalidSignatures: InvalidSignatureBudget
+    let connectionStats: APIConnectionStats
 
     func register(on router: Router<APIRequestContext>) {
         router.middlewares.add(JSONErrorMiddleware<APIRequestContext>(logger: logger))
@@ -34,6 +35,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
 
     func submit(_ request: Request, client: String) async throws(APIError) -> Response {
         if let wait = invalidSignatures.waitSeconds(for: client) {
+            connectionStats.update { $0.invalidSignatureRefusals += 1 }
             throw APIError.tooManyInvalidSignatures(waitSeconds: wait)
         }
         let mediaType = try SubmissionDecoding.mediaType(of: request.headers[.contentType])

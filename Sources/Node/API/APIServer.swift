@@ -26,7 +26,9 @@ public struct APIServer<Service: NodeService>: Sendable {
     /// The router with every endpoint.
     public func router() -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
-        APIRoutes(service: service, configuration: configuration, logger: logger, invalidSignatures: invalidSignatures).register(on: router)
+        APIRoutes(
+            service: service, configuration: configuration, logger: logger, invalidSignatures: invalidSignatures,
+            connectionStats: connectionStats).register(on: router)
         return router
     }
 

@@ -32,9 +32,18 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let source = channel.remoteAddress?.ipAddress ?? "unknown"
+        guard stats.admit(source, max: limits.connectionsPerSourceMax) else {
+            channel.close(promise: nil)
+            return channel.eventLoop.makeFailedFuture(ChannelError.inputClosed)
+        }
+        let stats = self.stats
+        channel.closeFuture.whenComplete { _ in stats.release(source) }
         do {
             switch tls {
-            case .success(let context)?: try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+            case .success(let context)?:
+                try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                try channel.pipeline.syncOperations.addHandler(TLSHandshakeDeadlineHandler(seconds: limits.headerTimeoutSeconds, stats: stats))
             case .failure(let error)?: throw error
             case nil: break
             }

@@ -1,30 +1,5 @@
 import NIOCore
 import NIOHTTPTypes
-import Synchronization
-
-/// Open client-API connections and the ones the node closed for being too slow, for
-/// `/metrics` and tests. Shared by every connection of one server.
-public final class APIConnectionStats: Sendable {
-    public struct Snapshot: Sendable, Hashable {
-        /// Connections open now.
-        public var open = 0
-        /// Connections closed for a request head not complete in time (slowloris, or
-        /// a malformed request the client never closed).
-        public var headerTimeouts: UInt64 = 0
-        /// Connections closed for a request body not complete in time (an endless upload).
-        public var bodyTimeouts: UInt64 = 0
-        /// Connections closed after a malformed request was answered with 400.
-        public var malformedRequests: UInt64 = 0
-    }
-
-    private let state = Mutex(Snapshot())
-
-    public init() {}
-
-    public var snapshot: Snapshot { state.withLock { $0 } }
-
-    func update(_ change: (inout Snapshot) -> Void) { state.withLock { change(&$0) } }
-}
 
 /// Where one connection's current request is, and the one timer that bounds it. Shared by
 /// the connection's two deadline handlers; confined to the connection's event loop.

@@ -37,10 +37,11 @@ public struct MetricsSnapshot: Sendable, Hashable {
     /// The kinds of `peerRefusals`: inbound connections refused for their rate, pending
     /// handshakes evicted for newer ones, failed handshakes, protocol violations (bad or
     /// oversize frames), links closed for silence, duplicate links closed, block requests
-    /// refused over their peer's serving budget.
+    /// refused over their peer's serving budget, messages from a validator's link dropped as
+    /// undecodable or signed in another validator's name.
     public static let peerRefusalKinds = [
         "connection_rate", "handshake_evicted", "handshake_failed", "protocol_violation", "idle_timeout", "duplicate_link",
-        "block_requests", "inbound_share_full", "suspended",
+        "block_requests", "inbound_share_full", "suspended", "undecodable", "misattributed",
     ]
 }
 

@@ -39,6 +39,9 @@ public final class NodeMetrics: Sendable {
     private let equivocations: TotalCounter
     private let certifiedInvalidTransactions: TotalCounter
     private let transactionsReturnedToMempool: TotalCounter
+    private let apiConnectionsOpen: Gauge
+    private let apiClosed: [String: TotalCounter]
+    private let apiInvalidSignatureRefusals: TotalCounter
 
     public init(node: String) {
         let registry = PrometheusCollectorRegistry()
@@ -75,7 +78,7 @@ public final class NodeMetrics: Sendable {
         consensusDrops = Dictionary(uniqueKeysWithValues: DropReason.allCases.map { reason in
             (reason.name, counter("consensus_dropped", dropHelp, [("reason", reason.name)]))
         })
-        let refusalHelp = "Connections and frames the peer layer refused or closed, by kind: connection_rate (a source dialing too fast), handshake_evicted (pending handshake closed for a newer one), handshake_failed, protocol_violation (bad or oversize frames), idle_timeout, duplicate_link, block_requests (a peer's state-transfer requests over its serving budget), inbound_share_full (a peer's messages dropped while its share of the inbound queue was full), suspended (validators cut off for forwarding invalid transactions)."
+        let refusalHelp = "Connections and frames the peer layer refused or closed, by kind: connection_rate (a source dialing too fast), handshake_evicted (pending handshake closed for a newer one), handshake_failed, protocol_violation (bad or oversize frames), idle_timeout, duplicate_link, block_requests (a peer's state-transfer requests over its serving budget), inbound_share_full (a peer's messages dropped while its share of the inbound queue was full), suspended (validators cut off for forwarding invalid transactions), undecodable (a validator's messages that do not decode), misattributed (a validator's messages signed in another's name)."
         peerRefusals = Dictionary(uniqueKeysWithValues: MetricsSnapshot.peerRefusalKinds.map { kind in
             (kind, counter("peer_refused", refusalHelp, [("kind", kind)]))
         })
@@ -86,6 +89,13 @@ public final class NodeMetrics: Sendable {
             "certified_invalid_transactions", "Transactions in certified blocks that break the chain's rules; they failed and changed nothing. Nonzero means more than f validators are faulty.")
         transactionsReturnedToMempool = counter(
             "transactions_returned_to_mempool", "Accepted transactions the consensus mempool had no room for yet, kept pending and offered again.")
+        apiConnectionsOpen = gauge("api_connections_open", "Client API connections open now.")
+        let apiClosedHelp = "Client API connections the node closed or refused, by reason: header_timeout (a request head not complete in time), body_timeout, malformed (after its 400), tls_handshake_timeout (an HTTPS handshake not complete in time), per_source (a source holding its share of connections)."
+        apiClosed = Dictionary(uniqueKeysWithValues: NodeMetrics.apiClosedReasons.map { reason in
+            (reason, counter("api_connections_closed", apiClosedHelp, [("reason", reason)]))
+        })
+        apiInvalidSignatureRefusals = counter(
+            "api_invalid_signature_refusals", "Submissions refused with 429 because their client spent its budget of invalid signatures.")
         blockCommit = registry.makeDurationHistogram(
             descriptor: name("block_commit", "seconds", "Seconds from this node first seeing a block's PRE-PREPARE to the block executed and stored."),
             labels: labels, buckets: NodeMetrics.blockCommitBuckets)
@@ -113,6 +123,20 @@ public final class NodeMetrics: Sendable {
         for (key, total) in snapshot.evidence { evidenceCounter(key).advance(to: total) }
         certifiedInvalidTransactions.advance(to: snapshot.certifiedInvalidTransactions)
         transactionsReturnedToMempool.advance(to: snapshot.transactionsReturnedToMempool)
+    }
+
+    /// The reasons of `greenledger_api_connections_closed_total`.
+    public static let apiClosedReasons = ["header_timeout", "body_timeout", "malformed", "tls_handshake_timeout", "per_source"]
+
+    /// Brings the client API's connection figures to `snapshot` (the API server keeps them).
+    public func updateAPI(_ snapshot: APIConnectionStats.Snapshot) {
+        apiConnectionsOpen.set(to: Double(snapshot.open))
+        let totals: [String: UInt64] = [
+            "header_timeout": snapshot.headerTimeouts, "body_timeout": snapshot.bodyTimeouts, "malformed": snapshot.malformedRequests,
+            "tls_handshake_timeout": snapshot.tlsHandshakeTimeouts, "per_source": snapshot.refusedPerSource,
+        ]
+        for (reason, counter) in apiClosed { counter.advance(to: totals[reason] ?? 0) }
+        apiInvalidSignatureRefusals.advance(to: snapshot.invalidSignatureRefusals)
     }
 
     private func evidenceCounter(_ key: EvidenceCountKey) -> TotalCounter {

@@ -47,14 +47,16 @@ extension ValidatorNode {
         let message: PeerWire.Message
         do { message = try PeerWire.decode(inbound.payload) } catch {
             counters.peerMessagesUndecodable += 1
-            logger.warning("dropped an undecodable message from \(peerName(inbound.sender)): \(error)")
+            logFromPeer("undecodable", inbound.sender) { "dropped an undecodable message from \(peerName(inbound.sender)): \(error)\($0)" }
             return
         }
         switch message {
         case .consensus(let envelope):
             guard Int(envelope.sender) == inbound.sender else {
                 counters.peerMessagesMisattributed += 1
-                logger.warning("dropped a message from \(peerName(inbound.sender)) claiming to be from validator \(envelope.sender)")
+                logFromPeer("misattributed", inbound.sender) {
+                    "dropped a message from \(peerName(inbound.sender)) claiming to be from validator \(envelope.sender)\($0)"
+                }
                 return
             }
             drive(.message(envelope))
@@ -63,6 +65,13 @@ extension ValidatorNode {
         case .blocksResponse(let blocks):
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
         }
+    }
+
+    /// Logs a line a faulty validator can trigger at will: a few per minute per peer and kind,
+    /// the rest counted (`greenledger_peer_log_lines_suppressed_total`).
+    func logFromPeer(_ kind: String, _ peer: Int, _ line: (String) -> String) {
+        guard let heldBack = peerLogLimiter.permit("\(kind)-\(peer)", now: DispatchTime.now().uptimeNanoseconds) else { return }
+        logger.warning("\(line(LogLimiter.note(heldBack)))")
     }
 
     func peerName(_ index: Int) -> String {

@@ -22,9 +22,10 @@ extension ValidatorNode {
             "handshake_failed": peers.handshakeFailures, "protocol_violation": peers.protocolViolations,
             "idle_timeout": peers.idleTimeouts, "duplicate_link": peers.duplicateConnections,
             "block_requests": counters.blockRequestsRefused, "inbound_share_full": peers.inboundBytesDrops,
-            "suspended": peers.suspensions,
+            "suspended": peers.suspensions, "undecodable": UInt64(counters.peerMessagesUndecodable),
+            "misattributed": UInt64(counters.peerMessagesMisattributed),
         ]
-        snapshot.peerLogLinesSuppressed = peers.logLinesSuppressed
+        snapshot.peerLogLinesSuppressed = peers.logLinesSuppressed + peerLogLimiter.suppressedTotal
         snapshot.signatureChecks = verifier.verificationCount
         snapshot.signatureCacheHits = verifier.hitCount
         for reason in DropReason.allCases { snapshot.consensusDrops[reason.name] = UInt64(replica.counters.dropped(reason)) }

@@ -38,6 +38,8 @@ public actor ValidatorNode {
     var tasks: [Task<Void, Never>] = []
     var stopped = false
     var counters = NodeCounters()
+    /// Rate limit for log lines a faulty validator can trigger (`logFromPeer`).
+    var peerLogLimiter = LogLimiter()
     var forwardPenalties = ForwardPenalties()
     /// What each peer's block requests may still cost this node.
     var blockServing = BlockServingBudget()

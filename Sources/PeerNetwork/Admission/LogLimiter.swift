@@ -1,12 +1,12 @@
 /// Rate-limited logging for lines a stranger can trigger at will (refused connections,
 /// failed handshakes, bad frames): per kind, the first `linesPerWindow` lines of each window
 /// are logged and the rest only counted; the next line logged says how many were held back.
-struct LogLimiter: Sendable {
+public struct LogLimiter: Sendable {
     let linesPerWindow: Int
     let windowNanos: UInt64
     private var windows: [String: Window] = [:]
     /// Lines held back since start, all kinds.
-    private(set) var suppressedTotal: UInt64 = 0
+    public private(set) var suppressedTotal: UInt64 = 0
 
     private struct Window: Sendable {
         var start: UInt64
@@ -14,14 +14,14 @@ struct LogLimiter: Sendable {
         var suppressed: Int
     }
 
-    init(linesPerWindow: Int = 5, windowSeconds: UInt64 = 60) {
+    public init(linesPerWindow: Int = 5, windowSeconds: UInt64 = 60) {
         self.linesPerWindow = linesPerWindow
         windowNanos = windowSeconds * 1_000_000_000
     }
 
     /// nil: hold this line back. Otherwise log it, noting the count of lines of this kind
     /// held back before it (0 for none).
-    mutating func permit(_ kind: String, now: UInt64) -> Int? {
+    public mutating func permit(_ kind: String, now: UInt64) -> Int? {
         var window = windows[kind] ?? Window(start: now, logged: 0, suppressed: 0)
         if now >= window.start + windowNanos {
             window.start = now
@@ -41,7 +41,7 @@ struct LogLimiter: Sendable {
     }
 
     /// " (37 similar lines held back)" or "".
-    static func note(_ heldBack: Int) -> String {
+    public static func note(_ heldBack: Int) -> String {
         heldBack == 0 ? "" : " (\(heldBack) similar line\(heldBack == 1 ? "" : "s") held back)"
     }
 }

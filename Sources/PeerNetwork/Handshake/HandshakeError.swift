@@ -23,6 +23,26 @@ enum HandshakeError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The TLS handshake failed: the peer refused this node's certificate, or spoke no TLS.
     case tlsFailed(String)
 
+    /// The case's name: log lines are rate-limited per kind, so one noisy cause (a stranger
+    /// retrying) cannot hide the line of another (an impostor, another chain).
+    var kind: String {
+        switch self {
+        case .unsupportedVersion: "unsupported-version"
+        case .genesisMismatch: "genesis-mismatch"
+        case .unknownValidator: "unknown-validator"
+        case .claimsOurIndex: "claims-our-index"
+        case .wrongResponder: "wrong-responder"
+        case .invalidSignature: "invalid-signature"
+        case .unexpectedMessage: "unexpected-message"
+        case .timedOut: "timed-out"
+        case .refusedByPeer: "refused-by-peer"
+        case .signingFailed: "signing-failed"
+        case .tlsIdentityMismatch: "tls-identity-mismatch"
+        case .tlsRefused: "tls-refused"
+        case .tlsFailed: "tls-failed"
+        }
+    }
+
     var description: String {
         switch self {
         case .unsupportedVersion(let version):

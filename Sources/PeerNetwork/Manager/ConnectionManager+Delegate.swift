@@ -112,7 +112,7 @@ extension ConnectionManager: PeerConnectionDelegate {
             counters.handshakeFailures += 1
             if connection.direction == .inbound {
                 // Anyone can dial in and fail: rate-limited (attack F8, a log flood).
-                logLimited("inbound-handshake") { "refused handshake on \(subject): \(error)\($0)" }
+                logLimited("inbound-handshake-\(error.kind)") { "refused handshake on \(subject): \(error)\($0)" }
             } else {
                 logger.warning("handshake with \(subject) failed: \(error)")
             }

@@ -1,5 +1,7 @@
 import Foundation
 import LedgerCrypto
+import NIOCore
+import NIOPosix
 @testable import Node
 import Testing
 
@@ -69,6 +71,34 @@ struct APITLSTests {
         }
         #expect(throws: NodeClientError.self) { try NodeClient(url: "http://127.0.0.1:8100", caFile: material.caFile) }
         #expect(throws: NodeClientError.self) { try NodeClient(url: "https://127.0.0.1:8100", caFile: "/nonexistent/ca.pem") }
+    }
+
+    @Test("an HTTPS socket left silent, or a handshake that never ends, is closed at the head deadline and counted")
+    func silentTLSSocketsAreClosed() async throws {
+        let material = try Material()
+        defer { material.remove() }
+        var configuration = loopbackConfiguration()
+        configuration.tls = material.tls
+        configuration.headerTimeoutSeconds = 0.5
+        configuration.idleTimeoutSeconds = 30
+        let server = APIServer(service: try FakeNodeService(), configuration: configuration, logger: quietAPILogger())
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var failure: (any Error)?
+        do { try await withRunningServer(server) { api in
+            let silent = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: api.port).get()
+            // The first bytes of a TLS record header, then nothing.
+            let partial = try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: api.port).get()
+            try await partial.writeAndFlush(ByteBuffer(bytes: [0x16, 0x03, 0x01]))
+            try await waitUntil("both closed by the server", timeout: .seconds(10)) { !silent.isActive && !partial.isActive }
+            #expect(server.connectionStats.snapshot.tlsHandshakeTimeouts == 2)
+            // A client that completes its handshake is served, and not cut off at the deadline.
+            let client = try NodeClient(url: "https://127.0.0.1:\(api.port)", caFile: material.caFile)
+            #expect(try await client.status().height >= 0)
+            let metrics = try await client.metricsText()
+            #expect(metrics.contains("reason=\"tls_handshake_timeout\"") && metrics.contains("greenledger_api_connections_closed_total"))
+        } } catch { failure = error }
+        try await group.shutdownGracefully()
+        if let failure { throw failure }
     }
 
     @Test("a certificate and key that do not belong together are refused before serving")

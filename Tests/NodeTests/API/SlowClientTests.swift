@@ -54,6 +54,30 @@ import Testing
         if let failure { throw failure }
     }
 
+    @Test("one source holds at most its share of connections; the rest are closed at once and counted, and freed slots serve again")
+    func connectionsPerSourceAreCapped() async throws {
+        var configuration = loopbackConfiguration()
+        configuration.connectionsPerSourceMax = 3
+        let server = APIServer(service: service, configuration: configuration, logger: quietAPILogger())
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        var failure: (any Error)?
+        do { try await withRunningServer(server) { client in
+            var held: [any Channel] = []
+            for _ in 0..<3 { held.append(try await connect(client.port, group: group)) }
+            try await waitUntil("three connections open") { server.connectionStats.snapshot.open == 3 }
+            var refused: [any Channel] = []
+            for _ in 0..<4 { refused.append(try await connect(client.port, group: group)) }
+            try await waitUntil("the four beyond the share closed by the server") { refused.allSatisfy { !$0.isActive } }
+            #expect(server.connectionStats.snapshot.refusedPerSource == 4)
+            #expect(held.allSatisfy { $0.isActive })
+            for channel in held { try await channel.close() }
+            try await waitUntil("the held slots freed") { server.connectionStats.snapshot.open == 0 }
+            #expect(try await send(client, .get, "/v1/status").status == .ok)
+        } } catch { failure = error }
+        try await group.shutdownGracefully()
+        if let failure { throw failure }
+    }
+
     @Test("an oversize header is answered 400 and the socket closed, even if the client keeps it open; none leak")
     func oversizeHeadersDoNotLeakSockets() async throws {
         let server = server()
