@@ -60,7 +60,7 @@ extension Replica {
     }
 
     mutating func onStateTransfer(_ response: StateTransferResponse) {
-        guard let transfer, response.peer == transfer.peer else { return drop(.unsolicited) }
+        guard let transfer, response.peer == transfer.peer else { return takeCertifiedBlocks(response) }
         var progressed = false
         for entry in response.entries.prefix(Int(Replica.stateTransferRangeMax)) {
             guard isValidTransferEntry(entry) else {
@@ -77,6 +77,25 @@ extension Replica {
         } else if !progressed {
             switchPeer()
         }
+    }
+
+    /// Blocks a peer sent without a transfer under way — the answer to the host's question to a
+    /// peer that just connected, "anything after my height?" (a replica restarted on an idle
+    /// network would otherwise learn of the blocks it missed only when the next ones commit).
+    /// Each is checked as in a transfer (next height, parent, a valid commit certificate), so
+    /// only certified blocks are taken; anything else is dropped as unsolicited.
+    mutating func takeCertifiedBlocks(_ response: StateTransferResponse) {
+        guard let first = response.entries.first, first.block.height == committedHeight + 1 else { return drop(.unsolicited) }
+        var taken = 0
+        for entry in response.entries.prefix(Int(Replica.stateTransferRangeMax)) {
+            guard isValidTransferEntry(entry) else {
+                drop(.invalidStateTransfer)
+                break
+            }
+            commit(entry.block, certificate: entry.certificate)
+            taken += 1
+        }
+        if taken > 0 { counters.certifiedBlocksTaken += taken }
     }
 
     func isValidTransferEntry(_ entry: CommittedBlock) -> Bool {

@@ -92,6 +92,14 @@ public struct Replica: Sendable {
     var committedTransactionIDs: Set<Digest> = []
     var committedTransactionOrder: [Digest] = []
     var transfer: TransferState?
+    /// The highest height this replica knows others reached while it is catching up to it — a
+    /// state transfer's target, a commit certificate whose block it still fetches, or f+1
+    /// CHECKPOINTs — and nil when it is not behind.
+    public var catchUpTarget: UInt64? {
+        let checkpointed = checkpointVotes.filter { $0.value.count >= config.weakQuorum }.keys.max() ?? 0
+        let target = max(transfer?.targetHeight ?? 0, commitCertificates.keys.max() ?? 0, checkpointed)
+        return target > committedHeight ? target : nil
+    }
     /// The highest point this replica signed at (see `VotingHighWater`).
     public internal(set) var highWater: VotingHighWater?
     /// Set on a restart whose journal is behind the host's high-water mark (a rolled-back data

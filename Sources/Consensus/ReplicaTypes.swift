@@ -232,6 +232,9 @@ public struct ReplicaCounters: Sendable {
     public var newViewsInstalled = 0
     public var stateTransfersStarted = 0
     public var stateTransferPeerSwitches = 0
+    /// Certified blocks taken from a peer without a state transfer under way (the answer to
+    /// "anything after my height?" when a peer connects).
+    public var certifiedBlocksTaken = 0
     public var blocksCommitted = 0
     /// Votes the journal stopped this replica from sending (they contradicted earlier ones).
     public var contradictionsAvoided = 0

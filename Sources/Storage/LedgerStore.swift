@@ -19,6 +19,9 @@ public final class LedgerStore {
     public private(set) var height: UInt64
     /// Tests only: fail after writing this many statements of the next block commit.
     var failureInjection: FailureInjection?
+    /// Called inside journal compaction, after the old records are deleted and before the new
+    /// ones are written (the node's `mid-compaction` crash point; nil otherwise).
+    public var crashHook: (@Sendable () -> Void)?
 
     struct FailureInjection {
         let statementsBeforeFailure: Int
@@ -247,6 +250,7 @@ public final class LedgerStore {
     public func replaceJournal(with records: [[UInt8]]) throws(StorageError) {
         try database.transaction { () throws(StorageError) in
             try database.query("DELETE FROM journal")
+            crashHook?()
             for record in records { try database.query("INSERT INTO journal (record) VALUES (?)", [.blob(record)]) }
         }
     }

@@ -19,6 +19,11 @@ struct NodeCommand: ParsableCommand {
                 store and consensus journal and catches up from its peers by itself.
 
                 Example: greenledger node start --home testnet/node-0
+
+                For fault testing only: GREENLEDGER_CRASH_AT=POINT[:N] makes the node exit with \
+                status 86 the N-th time it reaches POINT (journal-written, some-sent, \
+                executed-not-stored, stored-not-answered, mid-state-transfer, mid-compaction); \
+                docs/reliability.md.
                 """
         )
 
@@ -38,7 +43,13 @@ struct NodeCommand: ParsableCommand {
             var api = APIConfiguration(host: configuration.apiHost, port: configuration.apiPort)
             do { api.tls = try configuration.apiTLS() } catch { throw CLIError("\(error)") }
             let node: ValidatorNode
-            do { node = try ValidatorNode(configuration: configuration, logger: logger) } catch { throw CLIError("\(error)") }
+            do {
+                let crashPoints = try CrashPoints.fromEnvironment()
+                if let point = crashPoints.armed {
+                    logger.warning("crash point armed: the node exits with status \(CrashPoints.exitStatus) at \(point.rawValue) (time \(crashPoints.hitsBeforeCrash)), because \(CrashPoints.environmentVariable) is set; unset it for normal operation")
+                }
+                node = try ValidatorNode(configuration: configuration, logger: logger, crashPoints: crashPoints)
+            } catch { throw CLIError("\(error)") }
             try await node.start()
             let server = APIServer(service: node, configuration: api)
             let scheme = api.tls == nil ? "http" : "https"

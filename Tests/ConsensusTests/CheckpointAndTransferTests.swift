@@ -89,4 +89,29 @@ struct CheckpointAndTransferTests {
         cluster.step(3, .message(cluster.signed(.checkpoint(checkpoint), by: 1)))
         #expect(cluster.stateTransferRequests.isEmpty)
     }
+    /// A replica restarted on an idle network missed blocks and hears of no new ones; its host
+    /// asks a peer that connects for the blocks after its height. Those certified blocks are
+    /// taken without a transfer under way; forged or out-of-order ones are not.
+    @Test("certified blocks a peer sends after a restart are taken without a transfer; others are dropped")
+    func unsolicitedCertifiedBlocksAreTaken() throws {
+        var cluster = Cluster()
+        cluster.filter = { $0.to != 3 && $0.from != 3 }
+        for _ in 0..<3 { cluster.offer([cluster.transaction()], to: 0) }
+        let committed = cluster.stores[0]
+        #expect(committed.count >= 3 && cluster.height(3) == 0 && cluster.stateTransferRequests.isEmpty)
+        // Out of order (height 2 first) or with a forged certificate: dropped, nothing taken.
+        cluster.step(3, .stateTransferResponse(StateTransferResponse(peer: 1, entries: Array(committed[1...]))))
+        let weak = CommitCertificate(
+            view: committed[0].certificate.view, height: 1, blockHash: committed[0].block.hash,
+            signatures: Array(committed[0].certificate.signatures.prefix(2)))
+        cluster.step(3, .stateTransferResponse(StateTransferResponse(peer: 1, entries: [CommittedBlock(block: committed[0].block, certificate: weak)])))
+        #expect(cluster.height(3) == 0)
+        #expect(cluster.replicas[3].counters.dropped(.unsolicited) == 1)
+        #expect(cluster.replicas[3].counters.dropped(.invalidStateTransfer) == 1)
+        // The genuine answer: every block, in order, with its certificate.
+        cluster.step(3, .stateTransferResponse(StateTransferResponse(peer: 1, entries: committed)))
+        #expect(cluster.height(3) == UInt64(committed.count))
+        #expect(cluster.stores[3].map(\.block.hash) == committed.map(\.block.hash))
+        #expect(cluster.replicas[3].counters.certifiedBlocksTaken == committed.count)
+    }
 }

@@ -120,10 +120,12 @@ final class TestnetHarness {
 
     /// Starts one stopped validator (`node start`), logging to its node.log; `testnet down`
     /// stops it through its pid file like the others.
-    func startNode(_ index: Int) throws {
+    @discardableResult
+    func startNode(_ index: Int, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["node", "start", "--home", "\(directory)/node-\(index)"]
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let log = "\(directory)/node-\(index)/node.log"
         if !FileManager.default.fileExists(atPath: log) { _ = FileManager.default.createFile(atPath: log, contents: nil) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
@@ -132,6 +134,7 @@ final class TestnetHarness {
         process.standardError = handle
         try process.run()
         try "\(process.processIdentifier)\n".write(toFile: "\(directory)/node-\(index)/node.pid", atomically: true, encoding: .utf8)
+        return process
     }
 
     /// Node `index`'s whole log.

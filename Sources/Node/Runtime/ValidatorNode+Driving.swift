@@ -82,6 +82,21 @@ extension ValidatorNode {
     private func handle(_ output: ReplicaOutput) {
         guard !output.isEmpty else { return }
         persistJournal(output)
+        if !output.messages.isEmpty, !output.journalAppends.isEmpty || output.journalReplacement != nil {
+            crashPoints.reach(.journalWritten)
+        }
+        if crashPoints.armed == .someSent, let first = output.messages.first {
+            // Crash mid-send: the first message reaches one peer (a broadcast only its first
+            // recipient), nothing else leaves.
+            if case .broadcast = first.destination {
+                let other = (Int(selfIndex) + 1) % genesis.validators.count
+                if other != Int(selfIndex) { send(first, broadcastOnlyTo: other) }
+                crashPoints.reach(.someSent)
+            } else if output.messages.count >= 2 {
+                send(first)
+                crashPoints.reach(.someSent)
+            }
+        }
         for outbound in output.messages { send(outbound) }
         for committed in output.committed { execute(committed) }
         for item in output.evidence { noteEvidence(item) }
@@ -147,7 +162,7 @@ extension ValidatorNode {
         }
     }
 
-    private func send(_ outbound: OutboundMessage) {
+    private func send(_ outbound: OutboundMessage, broadcastOnlyTo onlyPeer: Int? = nil) {
         let digest = outbound.message.signingDigest(chainID: genesis.chainID, genesisHash: genesisHash)
         let signature: Signature
         do { signature = try nodeKey.sign(digest: digest) } catch {
@@ -157,6 +172,10 @@ extension ValidatorNode {
         let envelope = SignedEnvelope(sender: selfIndex, message: outbound.message, signature: signature)
         switch outbound.destination {
         case .broadcast:
+            if let onlyPeer {
+                try? network.send(PeerWire.encode(envelope), to: onlyPeer)
+                return
+            }
             do { try network.broadcast(PeerWire.encode(envelope)) } catch {
                 logger.warning("could not broadcast a \(outbound.message.kindName): \(error)")
             }
@@ -189,10 +208,13 @@ extension ValidatorNode {
             counters.certifiedInvalidTransactions += refused.count
             logger.critical("certified block \(block.height) holds \(refused.count) transactions that break the chain's rules (first: \(refused[0].failure!.message)); they failed and changed nothing, but more than f validators must be faulty to certify such a block")
         }
+        crashPoints.reach(.executedNotStored)
         do { try store.commit(block: block, certificate: committed.certificate, execution: execution) } catch {
             fail("cannot store block \(block.height): \(error)")
             return
         }
+        crashPoints.reach(.storedNotAnswered)
+        if replica.catchUpTarget != nil { crashPoints.reach(.midStateTransfer) }
         let accounts = execution.changes.compactMap { change -> Address? in
             if case .account(let address) = change.key { return address }
             return nil

@@ -34,6 +34,8 @@ public actor ValidatorNode {
     /// results), stepped before anything else.
     var pendingEvents: [ReplicaEvent] = []
     var isDriving = false
+    /// Named crash points (`GREENLEDGER_CRASH_AT`); off unless set.
+    let crashPoints: CrashPoints
     var commitWaiters: [Digest: [UUID: CheckedContinuation<Void, Never>]] = [:]
     var tasks: [Task<Void, Never>] = []
     var stopped = false
@@ -49,7 +51,8 @@ public actor ValidatorNode {
     let metricsRegistry: NodeMetrics
     var commitLatency = CommitLatencyTracker()
 
-    public init(configuration: NodeConfiguration, logger: Logger) throws {
+    public init(configuration: NodeConfiguration, logger: Logger, crashPoints: CrashPoints = CrashPoints()) throws {
+        self.crashPoints = crashPoints
         let genesis: Genesis
         do { genesis = try Genesis(contentsOfFile: configuration.genesis) } catch {
             throw NodeError.configuration("genesis \(configuration.genesis): \(error)")
@@ -72,6 +75,7 @@ public actor ValidatorNode {
         highWaterFile = HighWaterFile(besideDataDirectory: configuration.dataDirectory)
         do {
             store = try LedgerStore(directory: configuration.dataDirectory, genesis: genesis)
+            if crashPoints.armed == .midCompaction { store.crashHook = { crashPoints.reach(.midCompaction) } }
             state = try store.loadState()
             ledgerQueries = try LedgerQueries(directory: configuration.dataDirectory)
         } catch {
@@ -156,10 +160,20 @@ public actor ValidatorNode {
             committedTransactionIDs: Array(transactionIDs.suffix(Replica.committedTransactionIDsMax)))
     }
 
+    /// Asks a peer that just connected for the certified blocks above this node's height: a
+    /// node restarted while the network is idle learns what it missed now, not when the next
+    /// block commits. The peer serves what it has (bounded, `serveBlocks`); the replica takes
+    /// only the next blocks with valid certificates (`Replica.takeCertifiedBlocks`).
+    private func askForBlocksAfterOurs(peer: Int) {
+        let from = state.height + 1
+        try? network.send(PeerWire.encodeRequest(from: from, to: from + UInt64(PeerWire.blocksPerResponseMax) - 1), to: peer)
+    }
+
     private func log(_ event: PeerEvent) {
         switch event {
         case .connected(let index, let address):
             logger.info("peer connected: \(genesis.validators[index].name) at \(address)")
+            askForBlocksAfterOurs(peer: index)
         case .disconnected(let index, let reason):
             logger.notice("peer disconnected: \(genesis.validators[index].name) (\(reason))")
         }
