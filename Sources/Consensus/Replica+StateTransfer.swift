@@ -60,7 +60,8 @@ extension Replica {
     }
 
     mutating func onStateTransfer(_ response: StateTransferResponse) {
-        guard let transfer, response.peer == transfer.peer else { return takeCertifiedBlocks(response) }
+        guard let transfer else { return takeCertifiedBlocks(response) }
+        guard response.peer == transfer.peer else { return drop(.unsolicited) }
         var progressed = false
         for entry in response.entries.prefix(Int(Replica.stateTransferRangeMax)) {
             guard isValidTransferEntry(entry) else {
@@ -83,19 +84,28 @@ extension Replica {
     /// peer that just connected, "anything after my height?" (a replica restarted on an idle
     /// network would otherwise learn of the blocks it missed only when the next ones commit).
     /// Each is checked as in a transfer (next height, parent, a valid commit certificate), so
-    /// only certified blocks are taken; anything else is dropped as unsolicited.
+    /// only certified blocks are taken; anything else is dropped as unsolicited. The host passes
+    /// on at most one such answer per peer it asked (`ValidatorNode.askForBlocksAfterOurs`).
     mutating func takeCertifiedBlocks(_ response: StateTransferResponse) {
         guard let first = response.entries.first, first.block.height == committedHeight + 1 else { return drop(.unsolicited) }
         var taken = 0
         for entry in response.entries.prefix(Int(Replica.stateTransferRangeMax)) {
             guard isValidTransferEntry(entry) else {
                 drop(.invalidStateTransfer)
-                break
+                return
             }
             commit(entry.block, certificate: entry.certificate)
             taken += 1
         }
-        if taken > 0 { counters.certifiedBlocksTaken += taken }
+        counters.certifiedBlocksTaken += taken
+        // More than one range behind: the last block's certificate proves the height, and an
+        // ordinary state transfer fetches the rest.
+        if let last = response.entries.last, last.block.height > committedHeight, last.certificate.height == last.block.height,
+           last.certificate.blockHash == last.block.hash,
+           (try? last.certificate.verify(
+               chainID: config.chainID, genesisHash: config.genesisHash, validators: config.validators, verifier: config.verifier)) != nil {
+            startStateTransfer(to: last.block.height)
+        }
     }
 
     func isValidTransferEntry(_ entry: CommittedBlock) -> Bool {

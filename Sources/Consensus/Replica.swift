@@ -92,6 +92,9 @@ public struct Replica: Sendable {
     var committedTransactionIDs: Set<Digest> = []
     var committedTransactionOrder: [Digest] = []
     var transfer: TransferState?
+    /// The height a state transfer under way is fetching up to; nil when none is.
+    public var stateTransferTarget: UInt64? { transfer?.targetHeight }
+
     /// The highest height this replica knows others reached while it is catching up to it — a
     /// state transfer's target, a commit certificate whose block it still fetches, or f+1
     /// CHECKPOINTs — and nil when it is not behind.

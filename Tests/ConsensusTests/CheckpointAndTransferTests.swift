@@ -114,4 +114,20 @@ struct CheckpointAndTransferTests {
         #expect(cluster.stores[3].map(\.block.hash) == committed.map(\.block.hash))
         #expect(cluster.replicas[3].counters.certifiedBlocksTaken == committed.count)
     }
+
+    @Test("an answer longer than one transfer range is taken a range at a time; its last certificate starts a transfer for the rest")
+    func longUnsolicitedAnswerStartsATransfer() throws {
+        var cluster = Cluster()
+        cluster.filter = { $0.to != 3 && $0.from != 3 }
+        for _ in 0..<20 { cluster.offer([cluster.transaction()], to: 0) }
+        let committed = cluster.stores[0]
+        let range = Int(Replica.stateTransferRangeMax)
+        #expect(committed.count > range)
+        cluster.step(3, .stateTransferResponse(StateTransferResponse(peer: 1, entries: committed)))
+        #expect(cluster.height(3) == UInt64(range))
+        #expect(cluster.replicas[3].stateTransferTarget == UInt64(committed.count))
+        cluster.serveStateTransfers()
+        #expect(cluster.height(3) == UInt64(committed.count))
+        #expect(cluster.stores[3].map(\.block.hash) == committed.map(\.block.hash))
+    }
 }

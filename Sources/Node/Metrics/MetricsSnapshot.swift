@@ -42,6 +42,7 @@ public struct MetricsSnapshot: Sendable, Hashable {
     public static let peerRefusalKinds = [
         "connection_rate", "handshake_evicted", "handshake_failed", "protocol_violation", "idle_timeout", "duplicate_link",
         "block_requests", "inbound_share_full", "suspended", "undecodable", "misattributed",
+        "unsolicited_blocks",
     ]
 }
 

@@ -65,12 +65,20 @@ public final class CrashPoints: Sendable {
 
     /// Exits the process if `point` is armed and this is its N-th time.
     public func reach(_ point: Point) {
-        guard point == armed else { return }
-        let due = hits.withLock { hits in
+        if isDue(point) { exit(at: point) }
+    }
+
+    /// Counts one passage of `point`; true when this one is where the process must die (the
+    /// caller does its partial work, then calls `exit(at:)`).
+    public func isDue(_ point: Point) -> Bool {
+        guard point == armed else { return false }
+        return hits.withLock { hits in
             hits += 1
             return hits >= hitsBeforeCrash
         }
-        guard due else { return }
+    }
+
+    public func exit(at point: Point) -> Never {
         FileHandle.standardError.write(Data("greenledger: crash point \(point.rawValue) reached (\(CrashPoints.environmentVariable)): exiting with status \(CrashPoints.exitStatus)\n".utf8))
         _exit(CrashPoints.exitStatus)
     }

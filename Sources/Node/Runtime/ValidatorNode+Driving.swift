@@ -63,6 +63,12 @@ extension ValidatorNode {
         case .blocksRequest(let from, let to):
             serveBlocks(from: from, to: to, peer: inbound.sender)
         case .blocksResponse(let blocks):
+            // Outside a state transfer, only the one answer to the question asked when the
+            // peer connected is stepped: unsolicited blocks cost certificate checks.
+            if replica.stateTransferTarget == nil, askedForBlocks.remove(inbound.sender) == nil {
+                counters.unsolicitedBlockResponses += 1
+                return
+            }
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
         }
     }
@@ -88,13 +94,13 @@ extension ValidatorNode {
         if crashPoints.armed == .someSent, let first = output.messages.first {
             // Crash mid-send: the first message reaches one peer (a broadcast only its first
             // recipient), nothing else leaves.
-            if case .broadcast = first.destination {
+            if case .broadcast = first.destination, crashPoints.isDue(.someSent) {
                 let other = (Int(selfIndex) + 1) % genesis.validators.count
                 if other != Int(selfIndex) { send(first, broadcastOnlyTo: other) }
-                crashPoints.reach(.someSent)
-            } else if output.messages.count >= 2 {
+                crashPoints.exit(at: .someSent)
+            } else if output.messages.count >= 2, crashPoints.isDue(.someSent) {
                 send(first)
-                crashPoints.reach(.someSent)
+                crashPoints.exit(at: .someSent)
             }
         }
         for outbound in output.messages { send(outbound) }
@@ -214,7 +220,7 @@ extension ValidatorNode {
             return
         }
         crashPoints.reach(.storedNotAnswered)
-        if replica.catchUpTarget != nil { crashPoints.reach(.midStateTransfer) }
+        if crashPoints.armed == .midStateTransfer, replica.catchUpTarget != nil { crashPoints.reach(.midStateTransfer) }
         let accounts = execution.changes.compactMap { change -> Address? in
             if case .account(let address) = change.key { return address }
             return nil

@@ -23,7 +23,7 @@ extension ValidatorNode {
             "idle_timeout": peers.idleTimeouts, "duplicate_link": peers.duplicateConnections,
             "block_requests": counters.blockRequestsRefused, "inbound_share_full": peers.inboundBytesDrops,
             "suspended": peers.suspensions, "undecodable": UInt64(counters.peerMessagesUndecodable),
-            "misattributed": UInt64(counters.peerMessagesMisattributed),
+            "misattributed": UInt64(counters.peerMessagesMisattributed), "unsolicited_blocks": UInt64(counters.unsolicitedBlockResponses),
         ]
         snapshot.peerLogLinesSuppressed = peers.logLinesSuppressed + peerLogLimiter.suppressedTotal
         snapshot.signatureChecks = verifier.verificationCount

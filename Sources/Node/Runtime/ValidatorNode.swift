@@ -40,6 +40,8 @@ public actor ValidatorNode {
     var tasks: [Task<Void, Never>] = []
     var stopped = false
     var counters = NodeCounters()
+    /// Peers asked for the blocks after this node's height, whose one answer is awaited.
+    var askedForBlocks: Set<Int> = []
     /// Rate limit for log lines a faulty validator can trigger (`logFromPeer`).
     var peerLogLimiter = LogLimiter()
     var forwardPenalties = ForwardPenalties()
@@ -165,6 +167,7 @@ public actor ValidatorNode {
     /// block commits. The peer serves what it has (bounded, `serveBlocks`); the replica takes
     /// only the next blocks with valid certificates (`Replica.takeCertifiedBlocks`).
     private func askForBlocksAfterOurs(peer: Int) {
+        askedForBlocks.insert(peer)
         let from = state.height + 1
         try? network.send(PeerWire.encodeRequest(from: from, to: from + UInt64(PeerWire.blocksPerResponseMax) - 1), to: peer)
     }
@@ -186,6 +189,8 @@ struct NodeCounters: Sendable {
     var transactionsCommitted = 0
     var peerMessagesUndecodable = 0
     var peerMessagesMisattributed = 0
+    /// Block responses dropped: no state transfer under way and not the answer asked for.
+    var unsolicitedBlockResponses = 0
     /// Transactions other validators FORWARDed that no honest validator forwards.
     var invalidForwards = 0
     var stateTransferBlocksServed = 0
