@@ -214,7 +214,9 @@ extension Replica {
     /// signed is at or below this point — unless the journal is an older copy.
     var journalHighWater: VotingHighWater {
         var mark = VotingHighWater(view: view, height: stableCertificate?.height ?? 0)
-        for message in sentMessages.values {
+        // The votes, and the NEW-VIEW and VIEW-CHANGE the journal shows this replica sent.
+        let viewMessages = [sentNewView.map(ConsensusMessage.newView), ownViewChange.map(ConsensusMessage.viewChange)].compactMap { $0 }
+        for message in Array(sentMessages.values) + viewMessages {
             if let sent = VotingHighWater.mark(of: message), sent > mark { mark = sent }
         }
         if let votingFloor, votingFloor > mark { mark = votingFloor }

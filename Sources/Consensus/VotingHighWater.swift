@@ -2,8 +2,11 @@ import LedgerCore
 import LedgerCrypto
 
 /// The highest (view, height) at which a replica signed a vote, a proposal, a VIEW-CHANGE or a
-/// NEW-VIEW (those two count as height 0 of their view). CHECKPOINTs are not counted: they state
-/// what execution produced, so an honest replica can never contradict one.
+/// NEW-VIEW. A VIEW-CHANGE counts as height 0 of its view; a NEW-VIEW as its highest re-proposed
+/// height, and at least 1 — above the VIEW-CHANGE its primary sent for the same view, so a
+/// primary restored to a copy taken between the two knows it may have sent a NEW-VIEW (and
+/// builds no other; simulator seed 463 of n = 6). CHECKPOINTs are not counted: they state what
+/// execution produced, so an honest replica can never contradict one.
 ///
 /// The host keeps it apart from the journal and the block store — beside the data directory,
 /// not in it — and makes it durable together with the journal, before the step's messages
@@ -33,7 +36,7 @@ public struct VotingHighWater: Hashable, Comparable, Sendable, CustomStringConve
         case .prePrepare(let p): VotingHighWater(view: p.view, height: p.height)
         case .prepare(let v), .commit(let v): VotingHighWater(view: v.view, height: v.height)
         case .viewChange(let change): VotingHighWater(view: change.newView, height: 0)
-        case .newView(let newView): VotingHighWater(view: newView.view, height: 0)
+        case .newView(let newView): VotingHighWater(view: newView.view, height: max(1, newView.reproposals.map(\.height).max() ?? 0))
         case .checkpoint, .forward, .blockRequest, .blockResponse: nil
         }
     }

@@ -42,6 +42,46 @@ struct RollbackTests {
         }
     }
 
+    /// Simulator seed 463 of n = 6: a primary sent its NEW-VIEW, then its data directory went
+    /// back to a copy taken after its VIEW-CHANGE for that view and before the NEW-VIEW. Both
+    /// counted as height 0 of the view, so the host's mark showed nothing missing, and the
+    /// restored primary built another NEW-VIEW from other VIEW-CHANGEs: two for one view.
+    @Test("a primary restored to a copy taken between its VIEW-CHANGE and its NEW-VIEW sends no other NEW-VIEW")
+    func rolledBackNewViewPrimary() throws {
+        var cluster = Cluster()
+        // Height 1 prepares but commits nowhere (COMMITs lost): view 1 re-proposes it.
+        cluster.filter = { !$0.envelope.message.isCommit }
+        cluster.offer([cluster.transaction()], to: 0)
+        // Replica 0 falls silent and replica 1 hears nobody: 1, 2 and 3 time out into view 1,
+        // whose primary is replica 1.
+        cluster.filter = { $0.from != 0 && !$0.envelope.message.isCommit && ($0.to != 1 || $0.from == 1) }
+        try cluster.tick(until: "replicas 1–3 changing to view 1", limit: 200) { cluster in
+            (1...3).allSatisfy { cluster.replicas[$0].view == 1 && cluster.replicas[$0].isViewChanging }
+        }
+        let backup = (journal: cluster.journals[1], store: cluster.stores[1], executions: cluster.executions[1])
+        // Replica 1 now gets the VIEW-CHANGEs of 2 and 3: its NEW-VIEW rests on them.
+        let changes = cluster.sent.filter { pending in
+            guard [2, 3].contains(pending.from), pending.to == 1, case .viewChange(let change) = pending.envelope.message else { return false }
+            return change.newView == 1
+        }
+        for pending in changes { cluster.step(1, .message(pending.envelope)) }
+        let first = try #require(cluster.messages(from: 1) { $0.isNewView }.first)
+        guard case .newView(let sent) = first else { return }
+        // Roll back replica 1 to the copy; the host's mark stays.
+        cluster.journals[1] = backup.journal
+        cluster.stores[1] = backup.store
+        cluster.executions[1] = backup.executions
+        cluster.restart(1)
+        #expect(cluster.replicas[1].counters.rollbacksDetected == 1)
+        // Replica 0 is back and replica 3 is cut off: a NEW-VIEW built now would rest on other
+        // VIEW-CHANGEs, another message for the same view.
+        cluster.filter = { $0.from != 3 && $0.to != 3 }
+        cluster.tick(60)
+        let newViews = cluster.messages(from: 1) { if case .newView(let newView) = $0 { newView.view == sent.view } else { false } }
+        #expect(newViews.count == 1, "validator 1 sent \(newViews.count) different NEW-VIEWs for view \(sent.view)")
+        #expect(cluster.replicas[1].view > sent.view)
+    }
+
     @Test("the floor survives a later restart and journal compaction")
     func floorIsDurable() {
         var cluster = Cluster()
