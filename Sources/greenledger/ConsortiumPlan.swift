@@ -3,25 +3,36 @@ import LedgerCore
 import LedgerCrypto
 import Storage
 
-/// A consortium to create: validators on consecutive ports and members with roles and opening
-/// balances. `write(to:)` creates the genesis and one key file per validator and member,
+/// A consortium to create: validators on consecutive ports (on one host, or one host each) and
+/// members with roles and opening balances. `write(to:)` creates the genesis and one key file per validator and member,
 /// refusing before writing anything if a genesis is already there.
 struct ConsortiumPlan {
     let validators: Int
     let chainID: Identifier
-    let host: String
+    /// Validator i's host.
+    let hosts: [String]
     let basePort: Int
     let members: [MemberSpec]
     let balances: [BalanceSpec]
 
-    init(validators: Int, chainID: String, host: String, basePort: Int, members: [String], balances: [String]) throws {
+    /// `validatorHosts`: empty (every validator on `host`) or one host per validator, in order.
+    init(
+        validators: Int, chainID: String, host: String, validatorHosts: [String] = [], basePort: Int,
+        members: [String], balances: [String]
+    ) throws {
         guard (1...Limits.validatorsMax).contains(validators) else {
             throw CLIError("--validators must be 1…\(Limits.validatorsMax)")
         }
         guard basePort > 0, basePort + validators - 1 <= 65_535 else { throw CLIError("--base-port leaves no room for \(validators) ports") }
         do { self.chainID = try Identifier(chainID) } catch { throw CLIError("--chain-id: \(error)") }
         self.validators = validators
-        self.host = host
+        guard validatorHosts.isEmpty || validatorHosts.count == validators else {
+            throw CLIError("--validator-host given \(validatorHosts.count) times for \(validators) validators: give it once per validator, in order, or not at all")
+        }
+        if let empty = validatorHosts.firstIndex(where: { $0.isEmpty || $0.contains(where: \.isWhitespace) }) {
+            throw CLIError("--validator-host for validator \(empty) is empty or contains a space")
+        }
+        self.hosts = validatorHosts.isEmpty ? Array(repeating: host, count: validators) : validatorHosts
         self.basePort = basePort
         self.members = try members.map(MemberSpec.init(parsing:))
         self.balances = try balances.map(BalanceSpec.init(parsing:))
@@ -45,7 +56,7 @@ struct ConsortiumPlan {
             let key = try SigningKey()
             let name = "validator-\(index)"
             try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(name).pem")
-            validatorInfos.append(ValidatorInfo(name: try Identifier(name), publicKey: key.publicKey, host: host, port: UInt16(basePort + index)))
+            validatorInfos.append(ValidatorInfo(name: try Identifier(name), publicKey: key.publicKey, host: hosts[index], port: UInt16(basePort + index)))
         }
         var memberList: [Member] = []
         for spec in members {

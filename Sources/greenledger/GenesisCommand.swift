@@ -15,7 +15,8 @@ struct GenesisCommand: ParsableCommand {
             commandName: "init",
             abstract: "Write a valid genesis.json and a key file for every validator and member.",
             discussion: """
-                Validators listen on --host from --base-port upward. Members are NAME:ROLE[+ROLE…] \
+                Validators listen on --host from --base-port upward; on separate machines give \
+                --validator-host once per validator, in order. Members are NAME:ROLE[+ROLE…] \
                 (roles: registry, verifier, issuer, participant, auditor); without --member a demo \
                 consortium is created. Balances are NAME:CURRENCY:MINOR_UNITS.
 
@@ -38,6 +39,9 @@ struct GenesisCommand: ParsableCommand {
         @Option(help: "Host validators listen on.")
         var host: String = "127.0.0.1"
 
+        @Option(name: .customLong("validator-host"), help: "Validator i's host (an address or name its peers can reach); repeat once per validator, in order. Overrides --host.")
+        var validatorHosts: [String] = []
+
         @Option(help: "Peer port of validator 0; validator i uses base-port + i.")
         var basePort: Int = 7100
 
@@ -49,7 +53,7 @@ struct GenesisCommand: ParsableCommand {
 
         func run() throws {
             let plan = try ConsortiumPlan(
-                validators: validators, chainID: chainID, host: host, basePort: basePort,
+                validators: validators, chainID: chainID, host: host, validatorHosts: validatorHosts, basePort: basePort,
                 members: members.isEmpty ? DemoConsortium.members : members,
                 balances: members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances)
             let created = try plan.write(to: out)

@@ -209,8 +209,16 @@ struct LoadSender: Sendable {
 
     /// Submits, waits; then, for what stays open, looks it up everywhere and resubmits the same
     /// transactions, until each is committed or refused or `settleSeconds` pass.
+    ///
+    /// A refusal is final only for a transaction no validator may hold: once one answered it
+    /// accepted (or a submission's answer was lost), it will commit or be reported refused
+    /// (docs/reliability.md), so a later refusal from another validator — one still behind
+    /// (`nonce-too-far-ahead`), or one that already saw it commit (`stale-nonce`) — keeps it
+    /// open. Signing a new transaction for that nonce would make one of the two a `bad-nonce`
+    /// receipt.
     func settle(_ transactions: [Transaction], node: inout Int, tally: inout LoadTally) async -> [Outcome] {
         var outcomes = [Outcome](repeating: .unknown, count: transactions.count)
+        var mayBeHeld = [Bool](repeating: false, count: transactions.count)
         let giveUp = Date().addingTimeInterval(settleSeconds)
         var attempt = 0
         while Date() < giveUp {
@@ -230,12 +238,15 @@ struct LoadSender: Sendable {
                         // duplicate: look it up before calling it refused.
                         if attempt > 1, let found = await lookUp(transactions[index].id) {
                             outcomes[index] = found
-                        } else {
+                        } else if !mayBeHeld[index] {
                             outcomes[index] = .rejected(result.error?.code ?? "rejected")
                         }
+                    } else {
+                        mayBeHeld[index] = true  // accepted, or already pending there
                     }
                 }
             } catch {
+                for index in open { mayBeHeld[index] = true }  // the request may have arrived
                 node += 1
             }
             // Still open: find out on every validator before sending again.

@@ -69,7 +69,9 @@ extension ValidatorNode {
                 counters.unsolicitedBlockResponses += 1
                 return
             }
+            steppingBlocksAnswer = true
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
+            steppingBlocksAnswer = false
         }
     }
 
@@ -104,7 +106,9 @@ extension ValidatorNode {
             }
         }
         for outbound in output.messages { send(outbound) }
-        for committed in output.committed { execute(committed) }
+        for (offset, committed) in output.committed.enumerated() {
+            execute(committed, moreCertified: offset < output.committed.count - 1)
+        }
         for item in output.evidence { noteEvidence(item) }
         for (validator, count) in output.invalidForwards.sorted(by: { $0.key < $1.key }) { noteInvalidForwards(count, from: validator) }
         if !output.refusedTransactions.isEmpty {
@@ -196,7 +200,8 @@ extension ValidatorNode {
     }
 
     /// Executes a committed block and stores it with its certificate, atomically.
-    private func execute(_ committed: Consensus.CommittedBlock) {
+    /// `moreCertified`: blocks above this one are certified in the same step, not yet stored.
+    private func execute(_ committed: Consensus.CommittedBlock, moreCertified: Bool) {
         let block = committed.block
         guard block.height == state.height + 1 else {
             if block.height > state.height + 1 { fail("the replica committed block \(block.height) before \(state.height + 1)") }
@@ -220,7 +225,11 @@ extension ValidatorNode {
             return
         }
         crashPoints.reach(.storedNotAnswered)
-        if crashPoints.armed == .midStateTransfer, replica.catchUpTarget != nil { crashPoints.reach(.midStateTransfer) }
+        // Mid catch-up: a state transfer still has heights to fetch, or a peer's answer of
+        // certified blocks is being stored and more of them follow this one.
+        if crashPoints.armed == .midStateTransfer, replica.catchUpTarget != nil || (steppingBlocksAnswer && moreCertified) {
+            crashPoints.reach(.midStateTransfer)
+        }
         let accounts = execution.changes.compactMap { change -> Address? in
             if case .account(let address) = change.key { return address }
             return nil

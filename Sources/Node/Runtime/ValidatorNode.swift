@@ -42,6 +42,8 @@ public actor ValidatorNode {
     var counters = NodeCounters()
     /// Peers asked for the blocks after this node's height, whose one answer is awaited.
     var askedForBlocks: Set<Int> = []
+    /// True while the replica steps a peer's answer of certified blocks (catch-up).
+    var steppingBlocksAnswer = false
     /// Rate limit for log lines a faulty validator can trigger (`logFromPeer`).
     var peerLogLimiter = LogLimiter()
     var forwardPenalties = ForwardPenalties()

@@ -8,7 +8,7 @@ public struct BackoffPolicy: Hashable, Sendable {
     public var delayInitial: Duration
     public var delayMax: Duration
 
-    public init(delayInitial: Duration = .milliseconds(100), delayMax: Duration = .seconds(10)) {
+    public init(delayInitial: Duration = .milliseconds(100), delayMax: Duration = .seconds(2)) {
         self.delayInitial = delayInitial
         self.delayMax = delayMax
     }
