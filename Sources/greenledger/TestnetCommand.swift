@@ -225,11 +225,12 @@ struct TestnetCommand: ParsableCommand {
             let layout = TestnetLayout(directory: options.dir)
             let indices = layout.nodeIndices()
             guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir)") }
-            for index in indices {
-                guard let pid = layout.runningPID(index) else { continue }
-                let clean = LocalProcess.stop(pid)
+            // All at once: a validator stopping alone would wait for peers that are stopping too.
+            let running = indices.compactMap { index in layout.runningPID(index).map { (index, $0) } }
+            let killed = LocalProcess.stop(running.map(\.1))
+            for (index, pid) in running {
                 try? FileManager.default.removeItem(atPath: layout.pidPath(index))
-                print("stopped node-\(index) (pid \(pid))\(clean ? "" : " — it did not exit in time and was killed")")
+                print("stopped node-\(index) (pid \(pid))\(killed.contains(pid) ? " — it did not exit in 10 s and was killed" : "")")
             }
             print("the testnet is down; its data is kept in \(options.dir) (`greenledger testnet up --dir \(options.dir)` restarts it)")
         }

@@ -49,7 +49,7 @@ struct TestnetLayout {
         guard let text = try? String(contentsOfFile: pidPath(index), encoding: .utf8),
             let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
         else { return nil }
-        return kill(pid, 0) == 0 ? pid : nil
+        return LocalProcess.isAlive(pid) ? pid : nil
     }
 }
 
@@ -105,18 +105,31 @@ enum LocalProcess {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
-    /// SIGTERM, then SIGKILL if the process has not exited by the deadline. True if it exited.
-    @discardableResult
-    static func stop(_ pid: pid_t, graceSeconds: Double = 10) -> Bool {
-        guard kill(pid, SIGTERM) == 0 else { return true }
+    /// SIGTERM to every process at once, then SIGKILL to those that have not exited by the
+    /// deadline. Returns the pids that had to be killed.
+    static func stop(_ pids: [pid_t], graceSeconds: Double = 10) -> Set<pid_t> {
+        var running = Set(pids.filter { kill($0, SIGTERM) == 0 })
         let deadline = Date().addingTimeInterval(graceSeconds)
-        while Date() < deadline {
-            if kill(pid, 0) != 0 { return true }
-            var status: Int32 = 0
-            if waitpid(pid, &status, WNOHANG) == pid { return true }
-            usleep(50_000)
+        while !running.isEmpty, Date() < deadline {
+            running = running.filter(isAlive)
+            if !running.isEmpty { usleep(50_000) }
         }
-        kill(pid, SIGKILL)
-        return false
+        for pid in running { kill(pid, SIGKILL) }
+        return running
+    }
+
+    /// False once the process has exited — also when it is a zombie its parent (another
+    /// process than this one, e.g. a test driver) has not reaped yet: `kill(pid, 0)` still
+    /// succeeds for those, and waiting on it would only run out the grace period.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        var status: Int32 = 0
+        if waitpid(pid, &status, WNOHANG) == pid { return false }
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return true }
+        // /proc/PID/stat: "pid (comm) state …"; the command may hold spaces and parentheses.
+        let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
+        return state != "Z" && state != "X"
     }
 }
