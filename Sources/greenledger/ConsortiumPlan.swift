@@ -4,8 +4,8 @@ import LedgerCrypto
 import Storage
 
 /// A consortium to create: validators on consecutive ports (on one host, or one host each) and
-/// members with roles and opening balances. `write(to:)` creates the genesis and one key file per validator and member,
-/// refusing before writing anything if a genesis is already there.
+/// members with roles and opening balances. `write(to:)` creates the genesis and one key file
+/// per validator and member, refusing before writing anything if a genesis is already there.
 struct ConsortiumPlan {
     let validators: Int
     let chainID: Identifier
