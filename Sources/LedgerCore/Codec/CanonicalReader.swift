@@ -15,6 +15,12 @@ public struct CanonicalReader: Sendable {
     public var remaining: Int { bytes.count - offset }
     public var isAtEnd: Bool { offset == bytes.count }
 
+    /// Calls `body` with the bytes read from offset `start` up to the current offset.
+    public func withBytes<Result>(from start: Int, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        precondition(start >= 0 && start <= offset, "withBytes(from:) past the bytes read")
+        return bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<offset])) }
+    }
+
     /// Throws unless every byte was consumed.
     public func finish() throws(CodecError) {
         guard isAtEnd else { throw .trailingBytes(count: remaining) }

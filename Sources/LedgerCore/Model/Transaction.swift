@@ -15,6 +15,12 @@ public struct Transaction: Hashable, Sendable {
     public let signature: Signature
     /// SHA-256 of the canonical encoding, computed once.
     public let id: Digest
+    /// What the sender signs (see `signingDigest(chainID:sender:nonce:payload:)`), computed
+    /// once: every signature check — most of them cache hits — and every re-check would
+    /// otherwise re-encode and re-hash the transaction.
+    public let signingDigest: Digest
+    /// The sender's address, computed once (it is a SHA-256 of the key).
+    public let senderAddress: Address
 
     /// Builds and signs a transaction.
     public init(chainID: Identifier, nonce: UInt64, payload: Payload, signer: some DigestSigner) throws(CryptoError) {
@@ -31,13 +37,33 @@ public struct Transaction: Hashable, Sendable {
         self.signature = signature
         var writer = CanonicalWriter()
         Transaction.encodeFields(chainID: chainID, sender: sender, nonce: nonce, payload: payload, to: &writer)
+        let fields = writer.bytes
         writer.write(signature)
-        id = SHA256.hash(writer.bytes)
+        let encoded = writer.bytes
+        (signingDigest, id) = encoded.withUnsafeBytes { bytes in
+            (Transaction.signingDigest(fields: UnsafeRawBufferPointer(rebasing: bytes[..<fields.count])), SHA256.hash(bytes))
+        }
+        senderAddress = sender.address
     }
 
-    /// What the sender signs.
-    public var signingDigest: Digest {
-        Transaction.signingDigest(chainID: chainID, sender: sender, nonce: nonce, payload: payload)
+    /// Assembles a decoded transaction from its canonical encoding: the digests are hashed from
+    /// the bytes read, without encoding them again.
+    init(decoded chainID: Identifier, sender: PublicKey, nonce: UInt64, payload: Payload, signature: Signature, encoding: UnsafeRawBufferPointer) {
+        self.chainID = chainID
+        self.sender = sender
+        self.nonce = nonce
+        self.payload = payload
+        self.signature = signature
+        signingDigest = Transaction.signingDigest(fields: UnsafeRawBufferPointer(rebasing: encoding[..<(encoding.count - Signature.byteCount)]))
+        id = SHA256.hash(encoding)
+        senderAddress = sender.address
+    }
+
+    private static func signingDigest(fields: UnsafeRawBufferPointer) -> Digest {
+        SHA256.hash { update in
+            signingDomain.withUnsafeBytes { update($0) }
+            update(fields)
+        }
     }
 
     public static func signingDigest(chainID: Identifier, sender: PublicKey, nonce: UInt64, payload: Payload) -> Digest {
@@ -53,8 +79,6 @@ public struct Transaction: Hashable, Sendable {
             throw .signatureMismatch
         }
     }
-
-    public var senderAddress: Address { sender.address }
 
     private static func encodeFields(chainID: Identifier, sender: PublicKey, nonce: UInt64, payload: Payload, to writer: inout CanonicalWriter) {
         writer.write(formatVersion)
@@ -86,6 +110,8 @@ extension Transaction: CanonicalCodable {
         guard reader.offset - start <= Limits.transactionSizeMaxBytes else {
             throw .lengthTooLarge(field: "transaction", length: UInt64(reader.offset - start), maximum: Limits.transactionSizeMaxBytes)
         }
-        self.init(unchecked: chainID, sender: sender, nonce: nonce, payload: payload, signature: signature)
+        self = reader.withBytes(from: start) { encoding in
+            Transaction(decoded: chainID, sender: sender, nonce: nonce, payload: payload, signature: signature, encoding: encoding)
+        }
     }
 }

@@ -43,7 +43,7 @@ extension ValidatorNode {
         if !batch.isEmpty { drive(.transactions(batch)) }  // drive ignores events once the node stops
     }
 
-    func receive(_ inbound: InboundMessage) {
+    func receive(_ inbound: InboundMessage) async {
         let message: PeerWire.Message
         do { message = try PeerWire.decode(inbound.payload) } catch {
             counters.peerMessagesUndecodable += 1
@@ -59,6 +59,7 @@ extension ValidatorNode {
                 }
                 return
             }
+            await checkSignaturesInParallel(envelope)
             drive(.message(envelope))
         case .blocksRequest(let from, let to):
             serveBlocks(from: from, to: to, peer: inbound.sender)
@@ -73,6 +74,28 @@ extension ValidatorNode {
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
             steppingBlocksAnswer = false
         }
+    }
+
+    /// Checks the signatures of the transactions a FORWARD or the current primary's PRE-PREPARE
+    /// carries on every core, off this actor, before the replica steps the message: the valid
+    /// ones land in the verified-signature cache, so the replica's own checks (which decide)
+    /// are cache hits instead of ECDSA on the one actor that runs consensus. Only messages the
+    /// replica would check anyway are pre-checked — a PRE-PREPARE from a validator that is not
+    /// the primary of this view costs nothing more than before. The actor is free for other
+    /// work (admissions, ticks) while the cores verify; messages still step in arrival order
+    /// (the inbound loop awaits each `receive`).
+    private func checkSignaturesInParallel(_ envelope: SignedEnvelope) async {
+        let transactions: [Transaction]
+        switch envelope.message {
+        case .forward(let forwarded):
+            transactions = forwarded
+        case .prePrepare(let proposal) where proposal.view == replica.view && genesis.validatorSet.primary(of: proposal.view) == Int(envelope.sender):
+            transactions = proposal.block.transactions
+        default:
+            return
+        }
+        guard transactions.count >= ParallelSignatureCheck.parallelThreshold else { return }
+        _ = await ParallelSignatureCheck.verify(transactions, verifier: verifier)
     }
 
     /// Logs a line a faulty validator can trigger at will: a few per minute per peer and kind,
