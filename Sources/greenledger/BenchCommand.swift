@@ -6,9 +6,9 @@ import LedgerCrypto
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure this machine: crypto, state-machine apply, durable store commits, the audit, and load on a testnet.",
+        abstract: "Measure this machine: crypto, state-machine apply, durable store commits, the audit, load on a testnet, and a whole network under load.",
         discussion: "Build with -c release first; debug figures are meaningless. See docs/benchmarks.md.",
-        subcommands: [CryptoBench.self, ApplyBench.self, StoreBench.self, VerifyBench.self, LoadBench.self]
+        subcommands: [CryptoBench.self, ApplyBench.self, StoreBench.self, VerifyBench.self, LoadBench.self, NetworkBench.self]
     )
 }
 
