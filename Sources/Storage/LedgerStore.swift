@@ -42,7 +42,12 @@ public final class LedgerStore {
         database = try SQLiteDatabase(path: path)
         self.genesis = genesis
         genesisHash = genesis.hash
-        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;")
+        // A 64 MiB page cache (SQLite's default is 2 MiB): the transaction index is keyed by
+        // random ids, so each block's inserts touch pages all over it; with the default cache
+        // they were read back from the OS again and again, and commits slowed as the chain grew
+        // (`bench network --nodes 1`: −36 % from the first to the last tenth of 178,500
+        // transactions). The cache is the bound on the store's share of a node's memory.
+        try database.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536;")
         for suffix in ["-wal", "-shm"] {
             do { try FileModes.setIfPresent(FileModes.privateFile, at: path + suffix) } catch {
                 throw .cannotOpen(path: path + suffix, reason: error.description)

@@ -48,6 +48,11 @@ struct NetworkBench: AsyncParsableCommand {
     @Option(help: "Transactions per API submission (at most 500).")
     var batch: Int = 500
 
+    @Option(help: ArgumentHelp(
+        "Transactions to sign (default: rate × duration; with --rate max, 1.25 × bound × duration, at most 3,000,000). The load ends early when all are sent.",
+        valueName: "count"))
+    var transactions: Int?
+
     @Option(help: "With --rate max: transactions submitted and not yet committed, at most, over all validators.")
     var window: Int = 8_000
 
@@ -79,6 +84,7 @@ struct NetworkBench: AsyncParsableCommand {
         guard (2...TestnetCommand.loadAccountsMax).contains(members), members >= nodes else {
             throw ValidationError("--members must be 2…\(TestnetCommand.loadAccountsMax) and at least --nodes")
         }
+        if let transactions, !(1...10_000_000).contains(transactions) { throw ValidationError("--transactions must be 1…10000000") }
         guard (1...500).contains(batch) else { throw ValidationError("--batch must be 1…500") }
         guard (1...100_000).contains(window) else { throw ValidationError("--window must be 1…100000") }
         guard drainSeconds.isFinite, drainSeconds >= 1, drainSeconds <= 3_600 else { throw ValidationError("--drain-seconds must be 1…3600") }

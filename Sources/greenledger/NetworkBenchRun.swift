@@ -22,7 +22,8 @@ struct NetworkBenchRun {
         try startValidators()
         let genesis = try Genesis(contentsOfFile: layout.genesisPath)
         let keys = try TestnetCommand.loadAccountNames(options.members).map { try KeyFiles.readPrivateKey("\(layout.keysDirectory)/\($0).pem") }
-        let total = offered.map { Int(($0 * options.duration).rounded(.up)) } ?? Int(min(bound * options.duration * 1.25, 3_000_000))
+        let total = options.transactions
+            ?? offered.map { Int(($0 * options.duration).rounded(.up)) } ?? Int(min(bound * options.duration * 1.25, 3_000_000))
         note("signing \(total) transactions on \(cores) cores…")
         let signingStart = Date()
         let step = max(1, total / 5)

@@ -29,6 +29,7 @@ actor NetworkBenchTracker {
     private(set) var retries: [String: Int] = [:]
     /// (time, committed so far) at each block that held bench transactions.
     private(set) var timeline: [(nanos: UInt64, committed: Int)] = []
+    private(set) var lastCommitInWindowNanos: UInt64 = 0
     private var windowEndNanos: UInt64 = .max
 
     init(validators: Int) { outstanding = [Int](repeating: 0, count: validators) }
@@ -64,9 +65,13 @@ actor NetworkBenchTracker {
         for receipt in receipts {
             guard let entry = pending.removeValue(forKey: receipt.transactionID) else { continue }
             any = true
+            if !entry.accepted { accepted += 1 }  // committed before its submission's answer came back
             outstanding[entry.validator] -= 1
             committed += 1
-            if nanos <= windowEndNanos { committedInWindow += 1 }
+            if nanos <= windowEndNanos {
+                committedInWindow += 1
+                lastCommitInWindowNanos = nanos
+            }
             if !receipt.succeeded { failedReceipts += 1 }
             histogram.record(micros: (nanos &- min(nanos, entry.dueNanos)) / 1_000)
         }
@@ -86,13 +91,14 @@ actor NetworkBenchTracker {
         let refusals: [String: Int], retries: [String: Int]
         let histogram: LatencyHistogram
         let timeline: [(nanos: UInt64, committed: Int)]
+        let lastCommitInWindowNanos: UInt64
     }
 
     func figures() -> Figures {
         Figures(
             submitted: submitted, accepted: accepted, committed: committed, committedInWindow: committedInWindow,
             failedReceipts: failedReceipts, open: pending.count, refusals: refusals, retries: retries, histogram: histogram,
-            timeline: timeline)
+            timeline: timeline, lastCommitInWindowNanos: lastCommitInWindowNanos)
     }
 
     func snapshot() -> Snapshot {
