@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import LedgerCrypto
 import Node
+import Synchronization
 
 /// `greenledger bench network`: a whole consortium on this machine under load, measured
 /// from outside as a client would see it. See docs/benchmarks.md for the figures.
@@ -108,7 +109,10 @@ struct NetworkBench: AsyncParsableCommand {
         let layout = TestnetLayout(directory: directory)
         let removeAtEnd = dir == nil && !keep
         let interrupt = Self.stopOnInterrupt(layout, remove: removeAtEnd)
-        defer { interrupt.cancel() }
+        defer {
+            interrupt.cancel()
+            signal(SIGINT, SIG_DFL)
+        }
         let result: NetworkBenchResult
         do {
             result = try await NetworkBenchRun(options: self, offered: offered, layout: layout).measure()
@@ -157,12 +161,18 @@ struct NetworkBench: AsyncParsableCommand {
         if remove { try? FileManager.default.removeItem(atPath: layout.directory) }
     }
 
+    /// The `testnet up` child while it starts the validators (0 otherwise). It runs in its own
+    /// process group, so a Ctrl-C at the terminal does not reach it: the handler stops it.
+    static let startingValidators = Atomic<Int32>(0)
+
     /// Ctrl-C leaves no validator running: they run in their own sessions and would outlive us.
     static func stopOnInterrupt(_ layout: TestnetLayout, remove: Bool) -> DispatchSourceSignal {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
             FileHandle.standardError.write(Data("\ninterrupted: stopping the bench validators\n".utf8))
+            let starter = startingValidators.load(ordering: .relaxed)
+            if starter > 0 { _ = LocalProcess.stop([starter], graceSeconds: 2) }
             tearDown(layout, remove: remove)
             Glibc.exit(130)
         }

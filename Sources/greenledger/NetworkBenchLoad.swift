@@ -86,8 +86,8 @@ struct NetworkBenchLoad: Sendable {
     }
 
     /// Sends until every transaction is accepted or finally refused; resends the retryable
-    /// ones (and the whole batch after a transport error: a transaction already admitted is
-    /// answered `duplicate`) every 50 ms, for at most a minute.
+    /// ones (and the whole batch after a transport error or a malformed answer: a transaction
+    /// already admitted is answered `duplicate`) every 50 ms, for at most a minute.
     func send(_ transactions: [Transaction], to client: NodeClient) async {
         var todo = transactions
         let giveUp = monotonicNanos() + 60_000_000_000
@@ -95,18 +95,17 @@ struct NetworkBenchLoad: Sendable {
         while !todo.isEmpty {
             if !first { try? await Task.sleep(for: .milliseconds(50)) }
             first = false
-            guard monotonicNanos() < giveUp else {
-                for transaction in todo { await tracker.wasRefused(transaction.id, code: "not-admitted-within-60s") }
-                return
-            }
+            // Given up on: left open, not refused — an answer lost in transport may hide an
+            // admission, so the drain decides (committed, or unresolved: a failed run).
+            guard monotonicNanos() < giveUp else { return }
             let results: [SubmissionResultBody]
             do { results = try await client.submit(todo) } catch {
                 await tracker.willRetry(code: "transport")
                 continue
             }
             guard results.count == todo.count else {
-                for transaction in todo { await tracker.wasRefused(transaction.id, code: "malformed-answer") }
-                return
+                await tracker.willRetry(code: "malformed-answer")
+                continue
             }
             var again: [Transaction] = []
             for (transaction, result) in zip(todo, results) {

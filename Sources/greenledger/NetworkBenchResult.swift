@@ -48,8 +48,10 @@ struct NetworkBenchResult: Codable, Sendable {
         var cpuCores: Double
         var rssMiB: Double
         var peakRSSMiB: Double
-        var signatureChecks: UInt64
+        /// nil when the node's metrics could not be read before or after the load.
+        var signatureChecks: UInt64?
         var signatureChecksPerCommitted: Double
+        /// The data directory: database and WAL (up to 32 MiB between checkpoints).
         var diskBytes: Int
         var diskBytesPerTransaction: Double
         var height: UInt64?
@@ -134,8 +136,14 @@ struct NetworkBenchResult: Codable, Sendable {
         if transactions.unresolved > 0 { problems.append("\(transactions.unresolved) submitted transactions neither committed nor refused") }
         if transactions.failedReceipts > 0 { problems.append("\(transactions.failedReceipts) transactions committed with a failed receipt") }
         if !sameChain { problems.append("the validators do not hold the same chain at the end") }
-        for node in nodes where transactions.committed > 0 && node.signatureChecksPerCommitted < 1 {
-            problems.append("\(node.name) computed \(node.signatureChecks) signature checks for \(transactions.committed) committed transactions")
+        // Every planned transaction is valid: a refusal that did not clear is a failure too.
+        let refused = transactions.refused.values.reduce(0, +)
+        if refused > 0 {
+            problems.append("\(refused) transactions refused for good (\(transactions.refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))")
+        }
+        for node in nodes where node.signatureChecks == nil { problems.append("\(node.name)'s signature counter could not be read") }
+        for node in nodes where transactions.committed > 0 && node.signatureChecks != nil && node.signatureChecksPerCommitted < 1 {
+            problems.append("\(node.name) computed \(node.signatureChecks ?? 0) signature checks for \(transactions.committed) committed transactions")
         }
         if transactions.committed == 0 { problems.append("nothing committed") }
         return problems.isEmpty ? nil : "bench network failed: " + problems.joined(separator: "; ")
@@ -159,7 +167,7 @@ struct NetworkBenchResult: Codable, Sendable {
         }
         for node in nodes {
             let figures = String(
-                format: "cpu %.1f s (%.2f cores), rss %.0f MiB (peak %.0f), signature checks %.2f per tx, disk %.1f MiB (%.0f B per tx)",
+                format: "cpu %.1f s (%.2f cores), rss %.0f MiB (peak %.0f), signature checks %.2f per tx, disk %.1f MiB with WAL (%.0f B per tx)",
                 node.cpuSeconds, node.cpuCores, node.rssMiB, node.peakRSSMiB, node.signatureChecksPerCommitted,
                 Double(node.diskBytes) / 1_048_576, node.diskBytesPerTransaction)
             lines.append("\(node.name): \(figures), height \(node.height.map(String.init) ?? "?")")

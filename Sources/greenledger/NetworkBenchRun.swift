@@ -77,13 +77,13 @@ struct NetworkBenchRun {
         var nodeFigures: [NetworkBenchResult.NodeFigures] = []
         for (position, index) in indices.enumerated() {
             let before = samplesBefore[position], after = samplesAfter[position]
-            let checks = (checksAfter[position] ?? 0) &- (checksBefore[position] ?? 0)
+            let checks = checksBefore[position].flatMap { before in checksAfter[position].map { $0 - min($0, before) } }
             let disk = ProcessSample.diskBytes("\(layout.nodeHome(index))/data")
             nodeFigures.append(NetworkBenchResult.NodeFigures(
                 name: "node-\(index)", cpuSeconds: after.map { $0.cpuSeconds - (before?.cpuSeconds ?? 0) } ?? 0,
                 cpuCores: after.map { ($0.cpuSeconds - (before?.cpuSeconds ?? 0)) / elapsed } ?? 0,
                 rssMiB: Double(after?.rssBytes ?? 0) / 1_048_576, peakRSSMiB: Double(after?.peakRSSBytes ?? 0) / 1_048_576,
-                signatureChecks: checks, signatureChecksPerCommitted: figures.committed > 0 ? Double(checks) / Double(figures.committed) : 0,
+                signatureChecks: checks, signatureChecksPerCommitted: figures.committed > 0 ? Double(checks ?? 0) / Double(figures.committed) : 0,
                 diskBytes: disk, diskBytesPerTransaction: figures.committed > 0 ? Double(disk) / Double(figures.committed) : 0,
                 height: statuses[position]?.height, lastBlockHash: statuses[position]?.lastBlockHash))
         }
@@ -109,7 +109,9 @@ struct NetworkBenchRun {
         process.standardInput = FileHandle.nullDevice
         note("starting \(nodes) validators: greenledger \(process.arguments!.joined(separator: " "))")
         do { try process.run() } catch { throw CLIError("cannot start greenledger testnet up: \(error.localizedDescription)") }
+        NetworkBench.startingValidators.store(process.processIdentifier, ordering: .relaxed)
         process.waitUntilExit()
+        NetworkBench.startingValidators.store(0, ordering: .relaxed)
         guard process.terminationStatus == 0 else {
             let tail = (try? String(contentsOfFile: logPath, encoding: .utf8))?.split(separator: "\n").suffix(6).joined(separator: "\n") ?? ""
             throw CLIError("the bench validators did not start (testnet up exited \(process.terminationStatus)):\n\(tail)")

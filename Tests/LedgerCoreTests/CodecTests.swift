@@ -94,6 +94,14 @@ struct CodecTests {
             #expect(decoded.id == transaction.id)
             #expect(decoded.canonicalBytes == transaction.canonicalBytes)
             try decoded.verifySignature()
+            // The digests a decoded transaction hashes from the bytes it read are those of its
+            // fields encoded afresh.
+            #expect(decoded.id == SHA256.hash(transaction.canonicalBytes))
+            let fresh = Transaction.signingDigest(chainID: decoded.chainID, sender: decoded.sender, nonce: decoded.nonce, payload: decoded.payload)
+            #expect(decoded.signingDigest == fresh && transaction.signingDigest == fresh)
+            let assembled = Transaction(unchecked: decoded.chainID, sender: decoded.sender, nonce: decoded.nonce, payload: decoded.payload, signature: decoded.signature)
+            #expect(assembled.id == decoded.id && assembled.signingDigest == fresh && assembled.senderAddress == decoded.senderAddress)
+            #expect(decoded.senderAddress == decoded.sender.address)
         }
     }
 

@@ -37,11 +37,10 @@ public struct Transaction: Hashable, Sendable {
         self.signature = signature
         var writer = CanonicalWriter()
         Transaction.encodeFields(chainID: chainID, sender: sender, nonce: nonce, payload: payload, to: &writer)
-        let fields = writer.bytes
+        let fieldsCount = writer.bytes.count
         writer.write(signature)
-        let encoded = writer.bytes
-        (signingDigest, id) = encoded.withUnsafeBytes { bytes in
-            (Transaction.signingDigest(fields: UnsafeRawBufferPointer(rebasing: bytes[..<fields.count])), SHA256.hash(bytes))
+        (signingDigest, id) = writer.bytes.withUnsafeBytes { bytes in
+            (Transaction.signingDigest(fields: UnsafeRawBufferPointer(rebasing: bytes[..<fieldsCount])), SHA256.hash(bytes))
         }
         senderAddress = sender.address
     }

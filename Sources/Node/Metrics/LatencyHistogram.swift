@@ -1,6 +1,6 @@
 /// Latencies in microseconds, recorded HdrHistogram-style: log-linear buckets (each power of
 /// two split into 128 linear sub-buckets), so every recorded value is kept within 1/128 (0.8 %)
-/// of its true value, from 1 µs to years, in fixed memory (8,192 counters), and percentiles
+/// of its true value, from 1 µs to years, in fixed memory (7,424 counters), and percentiles
 /// are exact over the buckets — no sampling, no sorting. `bench network` records every
 /// committed transaction's latency in one.
 public struct LatencyHistogram: Sendable, Equatable {

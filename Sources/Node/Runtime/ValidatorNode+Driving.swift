@@ -76,26 +76,17 @@ extension ValidatorNode {
         }
     }
 
-    /// Checks the signatures of the transactions a FORWARD or the current primary's PRE-PREPARE
-    /// carries on every core, off this actor, before the replica steps the message: the valid
-    /// ones land in the verified-signature cache, so the replica's own checks (which decide)
-    /// are cache hits instead of ECDSA on the one actor that runs consensus. Only messages the
-    /// replica would check anyway are pre-checked — a PRE-PREPARE from a validator that is not
-    /// the primary of this view costs nothing more than before. The actor is free for other
-    /// work (admissions, ticks) while the cores verify; messages still step in arrival order
-    /// (the inbound loop awaits each `receive`).
+    /// Checks on every core, off this actor, the signatures the replica is about to check when
+    /// it steps `envelope` (`Replica.signaturePrecheck`: a FORWARD's new transactions, the
+    /// current primary's PRE-PREPARE for an open slot): the results land in the signature
+    /// cache, so the replica's own checks — which still decide — are cache hits instead of
+    /// ECDSA on the one actor that runs consensus and execution. Nothing the replica would
+    /// refuse unchecked is checked here. The actor is free for admissions and ticks meanwhile;
+    /// messages still step one at a time in arrival order (the inbound loop awaits `receive`).
     private func checkSignaturesInParallel(_ envelope: SignedEnvelope) async {
-        let transactions: [Transaction]
-        switch envelope.message {
-        case .forward(let forwarded):
-            transactions = forwarded
-        case .prePrepare(let proposal) where proposal.view == replica.view && genesis.validatorSet.primary(of: proposal.view) == Int(envelope.sender):
-            transactions = proposal.block.transactions
-        default:
-            return
-        }
-        guard transactions.count >= ParallelSignatureCheck.parallelThreshold else { return }
-        _ = await ParallelSignatureCheck.verify(transactions, verifier: verifier)
+        let precheck = replica.signaturePrecheck(for: envelope)
+        guard precheck.transactions.count >= ParallelSignatureCheck.parallelThreshold else { return }
+        _ = await ParallelSignatureCheck.verify(precheck.transactions, verifier: verifier, stopAtFirstFailure: precheck.stopAtFirstFailure)
     }
 
     /// Logs a line a faulty validator can trigger at will: a few per minute per peer and kind,
