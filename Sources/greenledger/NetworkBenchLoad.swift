@@ -22,7 +22,8 @@ struct NetworkBenchLoad: Sendable {
     static let committedElsewhere: Set<String> = ["stale-nonce"]
 
     /// Open loop: a batch is due at start + (transactions sent before it) / rate, on the
-    /// validators in turn, whatever happened to earlier batches. At low rates batches shrink so that at least 20 go out a second.
+    /// validators in turn, whatever happened to earlier batches. At low rates batches shrink
+    /// so that at least 20 go out a second.
     func submitOnSchedule(rate: Double) async {
         let size = max(1, min(batch, Int(rate / 20)))
         let inFlightMax = 32 * clients.count
@@ -87,14 +88,15 @@ struct NetworkBenchLoad: Sendable {
 
     /// Sends until every transaction is accepted or finally refused; resends the retryable
     /// ones (and the whole batch after a transport error or a malformed answer: a transaction
-    /// already admitted is answered `duplicate`) every 50 ms, for at most a minute.
+    /// already admitted is answered `duplicate`), backing off from 50 ms to 1 s as a polite
+    /// client does, for at most a minute.
     func send(_ transactions: [Transaction], to client: NodeClient) async {
         var todo = transactions
         let giveUp = monotonicNanos() + 60_000_000_000
-        var first = true
+        var attempt = 0
         while !todo.isEmpty {
-            if !first { try? await Task.sleep(for: .milliseconds(50)) }
-            first = false
+            if attempt > 0 { try? await Task.sleep(for: .milliseconds(min(1_000, 50 << min(attempt - 1, 5)))) }
+            attempt += 1
             // Given up on: left open, not refused — an answer lost in transport may hide an
             // admission, so the drain decides (committed, or unresolved: a failed run).
             guard monotonicNanos() < giveUp else { return }
