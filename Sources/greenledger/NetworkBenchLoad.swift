@@ -71,13 +71,19 @@ struct NetworkBenchLoad: Sendable {
                     group.addTask {
                         let queue = plan.queues[validator]
                         while monotonicNanos() < windowEnd {
-                            if await tracker.outstanding(validator: validator) + batch > share {
-                                try? await Task.sleep(for: .milliseconds(2))
+                            // Room is checked every 20 ms: a full window holds seconds of work,
+                            // and a tighter loop took CPU from the validators on the same cores.
+                            guard await tracker.reserve(batch, validator: validator, limit: share) else {
+                                try? await Task.sleep(for: .milliseconds(20))
                                 continue
                             }
-                            guard let range = cursor.next() else { return }
+                            guard let range = cursor.next() else {
+                                await tracker.release(batch, validator: validator)
+                                return
+                            }
                             let slice = Array(queue[range])
-                            await tracker.willSubmit(slice.map(\.id), dueNanos: monotonicNanos(), validator: validator)
+                            if slice.count < batch { await tracker.release(batch - slice.count, validator: validator) }
+                            await tracker.willSubmit(slice.map(\.id), dueNanos: monotonicNanos(), validator: validator, reserved: true)
                             await send(slice, to: clients[validator])
                         }
                     }

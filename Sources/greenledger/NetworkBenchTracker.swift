@@ -36,12 +36,23 @@ actor NetworkBenchTracker {
 
     func setWindowEnd(_ nanos: UInt64) { windowEndNanos = nanos }
 
-    /// Before a batch is sent for the first time.
-    func willSubmit(_ ids: [Digest], dueNanos: UInt64, validator: Int) {
+    /// Before a batch is sent for the first time. `reserved`: its room was taken by `reserve`.
+    func willSubmit(_ ids: [Digest], dueNanos: UInt64, validator: Int, reserved: Bool = false) {
         for id in ids where pending[id] == nil { pending[id] = Pending(dueNanos: dueNanos, validator: validator) }
         submitted += ids.count
-        outstanding[validator] += ids.count
+        if !reserved { outstanding[validator] += ids.count }
     }
+
+    /// Takes room for `count` more outstanding transactions on `validator` if that keeps it at
+    /// or under `limit`: one call, so parallel submitters cannot all take the last room.
+    func reserve(_ count: Int, validator: Int, limit: Int) -> Bool {
+        guard outstanding[validator] + count <= limit else { return false }
+        outstanding[validator] += count
+        return true
+    }
+
+    /// Gives back room taken by `reserve` and not used.
+    func release(_ count: Int, validator: Int) { outstanding[validator] -= count }
 
     func wasAccepted(_ id: Digest) {
         guard var entry = pending[id], !entry.accepted else { return }
@@ -78,7 +89,6 @@ actor NetworkBenchTracker {
         if any { timeline.append((nanos, committed)) }
     }
 
-    func outstanding(validator: Int) -> Int { outstanding[validator] }
     var open: Int { pending.count }
 
     struct Snapshot: Sendable {
