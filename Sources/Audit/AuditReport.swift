@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// What `greenledger verify` found: either every check passed, or the first bad height and
 /// what is wrong there; plus the green-finance summary of the chain as replayed.
 public struct AuditReport: Codable, Sendable {
@@ -37,20 +39,21 @@ public struct AuditReport: Codable, Sendable {
         public var category: String
         public var currency: String
         public var transfers: UInt64
-        public var amount: UInt64
+        public var amount: ExactAmount
     }
 
+    /// Exact sums (decimal strings in JSON): a total never wraps or saturates.
     public struct CreditSummary: Codable, Sendable, Equatable {
-        public var attestedKg: UInt64 = 0
-        public var issuedKg: UInt64 = 0
-        public var retiredKg: UInt64 = 0
+        public var attestedKg: ExactAmount = .zero
+        public var issuedKg: ExactAmount = .zero
+        public var retiredKg: ExactAmount = .zero
         public var retirements: UInt64 = 0
     }
 
     public struct BondLine: Codable, Sendable, Equatable {
         public var bondID: String
         public var currency: String
-        public var faceValue: UInt64
-        public var allocated: UInt64
+        public var faceValue: ExactAmount
+        public var allocated: ExactAmount
     }
 }

@@ -95,7 +95,7 @@ public struct ChainAuditor {
         report.flows = tally.flowLines
         report.credits = tally.credits
         report.bonds = state.bonds.values.sorted { $0.bondID < $1.bondID }.map {
-            AuditReport.BondLine(bondID: $0.bondID.value, currency: $0.currency.value, faceValue: $0.faceValue, allocated: $0.allocated)
+            AuditReport.BondLine(bondID: $0.bondID.value, currency: $0.currency.value, faceValue: ExactAmount($0.faceValue), allocated: ExactAmount($0.allocated))
         }
     }
 

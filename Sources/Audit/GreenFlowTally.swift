@@ -14,11 +14,11 @@ struct GreenFlowTally {
             guard let project = state.projects[body.projectID], let bond = state.bonds[body.bondID] else { return }
             add(category: project.category, currency: bond.currency.value, amount: body.amount)
         case .attestReduction(let body):
-            credits.attestedKg &+= body.quantityKg
+            credits.attestedKg += body.quantityKg
         case .issueCredits(let body):
-            credits.issuedKg &+= body.quantity
+            credits.issuedKg += body.quantity
         case .retireCredits(let body):
-            credits.retiredKg &+= body.quantity
+            credits.retiredKg += body.quantity
             credits.retirements += 1
         case .registerProject, .transferCredits, .issueBond:
             break
@@ -27,9 +27,9 @@ struct GreenFlowTally {
 
     private mutating func add(category: TaxonomyCategory, currency: String, amount: UInt64) {
         let key = "\(category.name)/\(currency)"
-        var line = flows[key] ?? AuditReport.FlowLine(category: category.name, currency: currency, transfers: 0, amount: 0)
+        var line = flows[key] ?? AuditReport.FlowLine(category: category.name, currency: currency, transfers: 0, amount: .zero)
         line.transfers += 1
-        line.amount &+= amount
+        line.amount += amount
         flows[key] = line
     }
 

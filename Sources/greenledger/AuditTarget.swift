@@ -45,7 +45,7 @@ struct AuditTarget: ParsableArguments {
         let options = ChainAuditor.Options(fromHeight: fromHeight, toHeight: toHeight, observer: observer) { height, last in
             guard Date().timeIntervalSince(lastPrinted) > 1 || height == last else { return }
             lastPrinted = Date()
-            FileHandle.standardError.write(Data("  checked up to block \(height) of \(last)\n".utf8))
+            ProgressOutput.line("  checked up to block \(height) of \(last)")
         }
         let auditor = ChainAuditor(genesis: trusted)
         let about = "genesis \(trusted.hash) (chain \(trusted.chainID), \(trusted.validators.count) validators)"

@@ -13,10 +13,14 @@ enum CLIInvocation {
         }
     }
 
-    /// The command line as a user would type it: arguments with spaces or quotes are quoted.
+    /// The command line as a user would type it: this binary as it was invoked (so the line
+    /// can be pasted even when `greenledger` is not on PATH, e.g. `.build/debug/greenledger`),
+    /// and arguments with spaces or quotes quoted.
     static func display(_ arguments: [String]) -> String {
-        (["greenledger"] + arguments).map(quoted).joined(separator: " ")
+        ([invokedAs] + arguments).map(quoted).joined(separator: " ")
     }
+
+    static var invokedAs: String { CommandLine.arguments.first.flatMap { $0.isEmpty ? nil : $0 } ?? "greenledger" }
 
     private static func quoted(_ argument: String) -> String {
         let plain = argument.unicodeScalars.allSatisfy { scalar in

@@ -47,21 +47,23 @@ struct ConsortiumPlan {
     func write(to directory: String) throws -> Created {
         let keysDirectory = URL(fileURLWithPath: directory).appendingPathComponent("keys").path
         let path = URL(fileURLWithPath: directory).appendingPathComponent("genesis.json")
-        // Refuse before writing anything, so a second run never leaves half a consortium.
+        // Everything is built and checked in memory first, and every file to write is checked to
+        // be absent: a refused plan writes nothing, so the corrected command can run as is.
         guard !FileManager.default.fileExists(atPath: path.path) else {
             throw CLIError("\(path.path) already exists; refusing to overwrite a genesis (choose another directory)")
         }
+        var keys: [(path: String, key: SigningKey)] = []
         var validatorInfos: [ValidatorInfo] = []
         for index in 0..<validators {
             let key = try SigningKey()
             let name = "validator-\(index)"
-            try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(name).pem")
+            keys.append(("\(keysDirectory)/\(name).pem", key))
             validatorInfos.append(ValidatorInfo(name: try Identifier(name), publicKey: key.publicKey, host: hosts[index], port: UInt16(basePort + index)))
         }
         var memberList: [Member] = []
         for spec in members {
             let key = try SigningKey()
-            try KeyFiles.writePrivateKey(key, to: "\(keysDirectory)/\(spec.name).pem")
+            keys.append(("\(keysDirectory)/\(spec.name).pem", key))
             memberList.append(Member(name: spec.name, publicKey: key.publicKey, roles: spec.roles))
         }
         let genesis = Genesis(
@@ -69,7 +71,11 @@ struct ConsortiumPlan {
             validators: validatorInfos, members: memberList,
             balances: balances.map { InitialBalance(member: $0.member, currency: $0.currency, amount: $0.amount) },
             consensus: ConsensusParameters())
-        try genesis.validate()
+        do { try genesis.validate() } catch { throw CLIError("the consortium is not valid, nothing was written: \(error)") }
+        if let existing = keys.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
+            throw CLIError("\(existing.path) already exists; refusing to overwrite a key file, nothing was written (move it away or choose another directory)")
+        }
+        for (keyPath, key) in keys { try KeyFiles.writePrivateKey(key, to: keyPath) }
         try genesis.jsonData().write(to: path)
         try FileModes.set(FileModes.sharedFile, at: path.path)
         return Created(genesis: genesis, genesisPath: path.path, keysDirectory: keysDirectory)

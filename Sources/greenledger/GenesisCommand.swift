@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LedgerCore
 import LedgerCrypto
+import Node
+import Storage
 
 struct GenesisCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -45,13 +47,29 @@ struct GenesisCommand: ParsableCommand {
         @Option(help: "Peer port of validator 0; validator i uses base-port + i.")
         var basePort: Int = 7100
 
+        @Option(help: "Client API port of validator 0 in the node.json files written; validator i uses base + i.")
+        var apiBasePort: Int = 8100
+
+        @Option(help: "Address each validator's client API listens on (node.json's apiHost).")
+        var apiHost: String = "127.0.0.1"
+
         @Option(name: .customLong("member"), help: "A member as NAME:ROLE[+ROLE…]; repeat for each.")
         var members: [String] = []
 
         @Option(name: .customLong("balance"), help: "An opening balance as NAME:CURRENCY:MINOR_UNITS; repeat for each.")
         var balances: [String] = []
 
+        func validate() throws {
+            try OptionCheck.count(validators, "--validators", in: 1...Limits.validatorsMax)
+            try OptionCheck.basePort(basePort, "--base-port", count: validators)
+            try OptionCheck.basePort(apiBasePort, "--api-base-port", count: validators)
+        }
+
         func run() throws {
+            let homes = (0..<validators).map { URL(fileURLWithPath: out).appendingPathComponent("node-\($0)").path }
+            if let existing = homes.first(where: { FileManager.default.fileExists(atPath: $0) }) {
+                throw CLIError("\(existing) already exists; refusing to overwrite a validator's home, nothing was written (choose another --out)")
+            }
             let plan = try ConsortiumPlan(
                 validators: validators, chainID: chainID, host: host, validatorHosts: validatorHosts, basePort: basePort,
                 members: members.isEmpty ? DemoConsortium.members : members,
@@ -65,6 +83,23 @@ struct GenesisCommand: ParsableCommand {
             for member in created.genesis.members {
                 print("  \(member.name.value.padding(toLength: 16, withPad: " ", startingAt: 0)) \(member.roles.map(\.name).joined(separator: "+").padding(toLength: 22, withPad: " ", startingAt: 0)) \(member.address)")
             }
+            for balance in created.genesis.balances { print("  balance \(balance.member): \(AmountFormat.money(balance.amount, balance.currency.value))") }
+            for (index, home) in homes.enumerated() {
+                let configuration = NodeConfiguration(
+                    genesis: "../genesis.json", validatorKey: "../keys/validator-\(index).pem", dataDirectory: "data",
+                    apiHost: apiHost, apiPort: apiBasePort + index)
+                try FileModes.createPrivateDirectory(home)
+                try configuration.write(home: home)
+            }
+            print("validator homes: \(homes.first ?? "")…node-\(validators - 1) (node.json: genesis, key, data directory, client API on \(apiHost):\(apiBasePort)+i)")
+            print("""
+
+                next, all validators on this machine:
+                  greenledger testnet up --dir \(out)
+                or validator i on its own host: copy genesis.json, keys/validator-i.pem and node-i/ there (same layout), then
+                  greenledger node start --home node-i
+                hand each member its key from keys/ (keep validator keys on their validators only).
+                """)
         }
     }
 
@@ -77,15 +112,47 @@ struct GenesisCommand: ParsableCommand {
         @Argument(help: "A genesis JSON file.")
         var file: String
 
+        @Flag(help: "Print JSON instead of text (amounts as decimal strings of minor units).")
+        var json = false
+
         func run() throws {
-            let genesis = try Genesis(contentsOfFile: file)
+            let genesis: Genesis
+            do { genesis = try Genesis(contentsOfFile: file) } catch { throw CLIError("\(file): \(error)") }
+            if json { return print(try CLIJSON.render(GenesisSummary(genesis))) }
             print("chain id:     \(genesis.chainID)")
             print("genesis hash: \(genesis.hash)")
             print("validators:   \(genesis.validatorSet.toleranceSummary)")
             if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
             for validator in genesis.validators { print("  \(validator.name) \(validator.host):\(validator.port)") }
             print("members:      \(genesis.members.count)")
-            for member in genesis.members { print("  \(member.name) [\(member.roles.map(\.name).joined(separator: ", "))] \(member.address)") }
+            for member in genesis.members { print("  \(member.name) \(member.roles.map(\.name).joined(separator: "+")) \(member.address)") }
+            print("balances:     \(genesis.balances.isEmpty ? "none" : String(genesis.balances.count))")
+            for balance in genesis.balances { print("  \(balance.member) \(AmountFormat.money(balance.amount, balance.currency.value))") }
+        }
+    }
+
+    /// `genesis show --json`.
+    struct GenesisSummary: Encodable {
+        struct Validator: Encodable { var name: String, host: String, port: UInt16, publicKey: String }
+        struct Member: Encodable { var name: String, roles: [String], address: String, publicKey: String }
+        struct Balance: Encodable { var member: String, currency: String, amount: ExactAmount }
+
+        var chainId: String
+        var genesisHash: String
+        var quorum: Int
+        var faultsTolerated: Int
+        var validators: [Validator]
+        var members: [Member]
+        var balances: [Balance]
+
+        init(_ genesis: Genesis) {
+            chainId = genesis.chainID.value
+            genesisHash = genesis.hash.hex
+            quorum = genesis.validatorSet.quorum
+            faultsTolerated = genesis.validatorSet.faultsTolerated
+            validators = genesis.validators.map { Validator(name: $0.name.value, host: $0.host, port: $0.port, publicKey: $0.publicKey.hex) }
+            members = genesis.members.map { Member(name: $0.name.value, roles: $0.roles.map(\.name), address: $0.address.description, publicKey: $0.publicKey.hex) }
+            balances = genesis.balances.map { Balance(member: $0.member.value, currency: $0.currency.value, amount: ExactAmount($0.amount)) }
         }
     }
 }

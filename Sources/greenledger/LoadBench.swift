@@ -160,7 +160,7 @@ struct LoadSender: Sendable {
         var tally = LoadTally()
         var node = firstNode
         guard var nonce = await committedNonce(startingAt: &node) else {
-            FileHandle.standardError.write(Data("load: \(name): no validator answered for the account's nonce; this sender did not start\n".utf8))
+            ProgressOutput.line("load: \(name): no validator answered for the account's nonce; this sender did not start")
             return tally
         }
         var sequence = 0

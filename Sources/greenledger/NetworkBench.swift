@@ -170,7 +170,7 @@ struct NetworkBench: AsyncParsableCommand {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
-            FileHandle.standardError.write(Data("\ninterrupted: stopping the bench validators\n".utf8))
+            ProgressOutput.line("\ninterrupted: stopping the bench validators")
             let starter = startingValidators.load(ordering: .relaxed)
             if starter > 0 { _ = LocalProcess.stop([starter], graceSeconds: 2) }
             tearDown(layout, remove: remove)

@@ -153,5 +153,5 @@ struct NetworkBenchRun {
 
 /// A progress line on stderr (stdout carries the result).
 func note(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    ProgressOutput.line(line)
 }

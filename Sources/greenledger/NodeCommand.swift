@@ -7,7 +7,7 @@ struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract: "Run one validator node.",
-        subcommands: [Start.self]
+        subcommands: [Start.self, Stop.self]
     )
 
     struct Start: AsyncParsableCommand {
@@ -33,6 +33,15 @@ struct NodeCommand: ParsableCommand {
         func run() async throws {
             let configuration: NodeConfiguration
             do { configuration = try NodeConfiguration.load(home: home) } catch { throw CLIError("\(error)") }
+            // HOME/node.pid: what `node stop`, `testnet status` and `testnet down` read. A live
+            // process already named there is another node on this home: refuse, before the
+            // store is opened twice.
+            let pidFile = NodePIDFile(home: home)
+            if let other = pidFile.runningPID(), other != getpid() {
+                throw CLIError("a node already runs on \(home) (pid \(other)); stop it with `greenledger node stop --home \(home)`")
+            }
+            do { try pidFile.write(getpid()) } catch { throw CLIError("cannot write \(pidFile.path): \(error.localizedDescription)") }
+            defer { pidFile.remove(ifOwnedBy: getpid()) }
             let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
@@ -61,6 +70,34 @@ struct NodeCommand: ParsableCommand {
                 logger.error("client API stopped: \(error)")
             }
             await node.stop()
+        }
+    }
+
+    struct Stop: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the validator running on HOME cleanly (SIGTERM; SIGKILL after --grace-seconds).",
+            discussion: "Reads HOME/node.pid, which `node start` writes. Example: greenledger node stop --home consortium/node-2"
+        )
+
+        @Option(help: "The validator's home directory (holding node.json and node.pid).")
+        var home: String
+
+        @Option(help: "Seconds to wait for a clean exit before SIGKILL (1…600).")
+        var graceSeconds: Double = 30
+
+        func validate() throws {
+            try OptionCheck.seconds(graceSeconds, "--grace-seconds", in: 1...600)
+        }
+
+        func run() throws {
+            let pidFile = NodePIDFile(home: home)
+            guard let pid = pidFile.runningPID() else {
+                print("no node is running on \(home) (\(pidFile.path) names no live process)")
+                return
+            }
+            let killed = LocalProcess.stop([pid], graceSeconds: graceSeconds)
+            pidFile.remove(ifOwnedBy: pid)
+            print("stopped the node on \(home) (pid \(pid))\(killed.isEmpty ? "" : " — it did not exit in \(Int(graceSeconds)) s and was killed")")
         }
     }
 }

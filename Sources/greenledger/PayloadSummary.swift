@@ -11,7 +11,7 @@ enum PayloadSummary {
         switch payload {
         case .transferFunds(let transfer):
             return [
-                ("to", who(transfer.to)), ("amount", "\(transfer.amount) minor units of \(transfer.currency)"),
+                ("to", who(transfer.to)), ("amount", AmountFormat.money(transfer.amount, transfer.currency.value)),
                 ("category", transfer.category.name), ("purpose", transfer.purpose.value),
             ]
         case .registerProject(let project):
@@ -22,28 +22,28 @@ enum PayloadSummary {
         case .attestReduction(let attestation):
             return [
                 ("project", attestation.projectID.value), ("vintage", "\(attestation.vintage)"),
-                ("reduction", "\(attestation.quantityKg) kg CO2e"), ("report sha-256", attestation.reportDigest.hex),
+                ("reduction", AmountFormat.kg(attestation.quantityKg)), ("report sha-256", attestation.reportDigest.hex),
             ]
         case .issueCredits(let issue):
             return [
                 ("project", issue.projectID.value), ("vintage", "\(issue.vintage)"),
-                ("serials", "\(issue.firstSerial)–\(issue.firstSerial &+ issue.quantity &- 1) (\(issue.quantity) kg CO2e)"),
+                ("serials", "\(issue.firstSerial)–\(issue.firstSerial &+ issue.quantity &- 1) (\(AmountFormat.kg(issue.quantity)))"),
                 ("owner", who(issue.owner)),
             ]
         case .transferCredits(let transfer):
-            return [("credit block", transfer.block.description), ("quantity", "\(transfer.quantity) kg CO2e"), ("to", who(transfer.to))]
+            return [("credit block", transfer.block.description), ("quantity", AmountFormat.kg(transfer.quantity)), ("to", who(transfer.to))]
         case .retireCredits(let retirement):
             return [
-                ("credit block", retirement.block.description), ("quantity", "\(retirement.quantity) kg CO2e"),
+                ("credit block", retirement.block.description), ("quantity", AmountFormat.kg(retirement.quantity)),
                 ("beneficiary", retirement.beneficiary.value), ("reason", retirement.reason.value),
             ]
         case .issueBond(let bond):
             return [
-                ("bond", bond.bondID.value), ("face value", "\(bond.faceValue) minor units of \(bond.currency)"),
+                ("bond", bond.bondID.value), ("face value", AmountFormat.money(bond.faceValue, bond.currency.value)),
                 ("term", "\(bond.termMonths) months"), ("eligible", bond.eligibleCategories.map(\.name).joined(separator: ", ")),
             ]
         case .allocateProceeds(let allocation):
-            return [("bond", allocation.bondID.value), ("project", allocation.projectID.value), ("amount", "\(allocation.amount) minor units")]
+            return [("bond", allocation.bondID.value), ("project", allocation.projectID.value), ("amount", "\(AmountFormat.grouped(String(allocation.amount))) minor units of the bond's currency")]
         }
     }
 }

@@ -42,7 +42,7 @@ struct ProofCommand: ParsableCommand {
         @Option(help: "Where to write the proof file (JSON; overwritten if it exists).")
         var out: String
 
-        @Option(help: "Seconds to keep asking while the transaction or its receipt is not committed yet (0 = ask once).")
+        @Option(parsing: .unconditional, help: "Seconds to keep asking while the transaction or its receipt is not committed yet (0 = ask once; up to 3600).")
         var waitSeconds: Double = 0
 
         @Option(help: "A genesis you trust: check the proof against it before writing.")
@@ -50,7 +50,7 @@ struct ProofCommand: ParsableCommand {
 
         func validate() throws {
             guard Digest(hex: id) != nil else { throw ValidationError("\(id) is not a transaction id: expected 64 hex digits") }
-            guard waitSeconds >= 0, waitSeconds <= 3_600 else { throw ValidationError("--wait-seconds must be from 0 to 3600, got \(waitSeconds)") }
+            try OptionCheck.seconds(waitSeconds, "--wait-seconds", in: 0...3_600)
         }
 
         func run() async throws {

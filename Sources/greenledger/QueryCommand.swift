@@ -80,7 +80,7 @@ func runList<Item: Codable & Sendable & Hashable>(
             pages += 1
         }
     } catch let error as NodeClientError {
-        throw CLIError("\(error)")
+        throw CLIError(error)
     }
     if connection.json { return try printJSON(body) }
     if body.items.isEmpty {
@@ -93,13 +93,11 @@ func runList<Item: Codable & Sendable & Hashable>(
 }
 
 func printJSON(_ body: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(body), as: UTF8.self))
+    print(try CLIJSON.render(body))
 }
 
 /// Runs one detail query, turning the client's error into a CLI error.
 func fetchOne<Body>(_ connection: QueryCommand.Connection, _ call: (NodeClient) async throws(NodeClientError) -> Body) async throws -> Body {
     let client = try connection.client()
-    do { return try await call(client) } catch { throw CLIError("\(error)") }
+    do { return try await call(client) } catch { throw CLIError(error) }
 }

@@ -12,20 +12,25 @@ func utcTime(_ millis: UInt64) -> String {
 struct QueryAccount: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "account", abstract: "Show one account: nonce and balances.",
-        discussion: "Example:\n  greenledger query account gl9c82…")
+        discussion: "Examples:\n  greenledger query account gl9c82…\n  greenledger query account green-bank --genesis testnet/genesis.json")
     @OptionGroup var connection: QueryCommand.Connection
-    @Argument(help: "The account's address.") var address: String
+    @Argument(help: "The account's address, or a member's name with --genesis.") var address: String
+    @Option(help: "The genesis, to look a member up by name and show member names.") var genesis: String?
 
     func run() async throws {
-        guard let parsed = Address(text: address) else {
-            throw CLIError("\(address) is not an address (gl followed by 40 lowercase hex digits)")
+        let members = try MemberDirectory(genesisPath: genesis)
+        guard let parsed = Address(text: address) ?? members.address(named: address) else {
+            if genesis == nil {
+                throw CLIError("\(address) is not an address (gl followed by 40 lowercase hex digits); to look up a member by name, add --genesis FILE")
+            }
+            throw CLIError("\(address) is neither an address nor a member of the genesis \(genesis ?? "")")
         }
         let body = try await fetchOne(connection) { client throws(NodeClientError) in try await client.account(parsed) }
         if connection.json { return try printJSON(body) }
-        print("account \(body.address)")
+        print("account \(body.address)\(members.name(of: body.address).map { " (\($0))" } ?? "")")
         print("nonce   \(body.nonce)")
         if body.balances.isEmpty { print("balances: none") }
-        for balance in body.balances { print("balance \(grouped(balance.amount)) \(balance.currency) (minor units)") }
+        for balance in body.balances { print("balance \(money(balance.amount, balance.currency))") }
     }
 }
 
@@ -68,19 +73,18 @@ struct QueryBond: AsyncParsableCommand {
         let body = try await fetchOne(connection) { client throws(NodeClientError) in try await client.bond(id) }
         if connection.json { return try printJSON(body) }
         let bond = body.bond
-        let unit = "\(bond.currency) (minor units)"
         print("bond        \(bond.bondId), issuer \(bond.issuer), \(bond.termMonths) months")
-        print("face value  \(grouped(bond.faceValue)) \(unit)")
-        print("allocated   \(grouped(bond.allocated)) \(unit)")
-        print("unallocated \(grouped(bond.unallocated)) \(unit)")
+        print("face value  \(money(bond.faceValue, bond.currency))")
+        print("allocated   \(money(bond.allocated, bond.currency))")
+        print("unallocated \(money(bond.unallocated, bond.currency))")
         print("eligible    \(bond.eligibleCategories.joined(separator: ", "))")
         print("read at height \(body.height)")
         guard !body.allocations.isEmpty else { return print("no allocations yet") }
         var table = QueryTable(["PROJECT", "CATEGORY", "AMOUNT"], numeric: [2])
-        for allocation in body.allocations { table.add([allocation.projectId, allocation.category, "\(grouped(allocation.amount)) \(bond.currency)"]) }
+        for allocation in body.allocations { table.add([allocation.projectId, allocation.category, money(allocation.amount, bond.currency)]) }
         print(table.rendered())
         var totals = QueryTable(["CATEGORY", "TOTAL"], numeric: [1])
-        for total in body.categoryTotals { totals.add([total.category, "\(grouped(total.amount)) \(bond.currency)"]) }
+        for total in body.categoryTotals { totals.add([total.category, money(total.amount, bond.currency)]) }
         print(totals.rendered())
     }
 }
@@ -95,13 +99,30 @@ struct QueryTransaction: AsyncParsableCommand {
     func run() async throws {
         guard let digest = Digest(hex: id) else { throw CLIError("\(id) is not a transaction id (64 hex digits)") }
         let body = try await fetchOne(connection) { client throws(NodeClientError) in try await client.transaction(digest) }
-        if connection.json { return try printJSON(body) }
-        print("transaction \(body.id)")
-        print("status      \(body.status)")
-        guard body.status == "committed", let height = body.height, let position = body.position else { return }
+        if connection.json {
+            try printJSON(body)
+        } else {
+            print("transaction \(body.id)")
+            print("status      \(body.status)")
+        }
+        guard body.status != "unknown" else {
+            throw CLIError("\(body.id) is neither pending nor committed on \(connection.node); check the id, or ask another validator")
+        }
+        guard !connection.json, body.status == "committed", let height = body.height, let position = body.position else { return }
         print("block       \(height), position \(position)")
         if let receipt = body.receipt {
             print("receipt     \(receipt.success ? "success" : "FAILED — \(receipt.failure.map { "\($0.message) (\($0.code))" } ?? "")")")
+        }
+        // What it says: from the committed block's canonical bytes.
+        let block = try await fetchOne(connection) { client throws(NodeClientError) in try await client.rawBlock(at: height) }
+        guard block.block.transactions.indices.contains(position), block.block.transactions[position].id == digest else {
+            throw CLIError("block \(height) from \(connection.node) does not hold \(body.id) at position \(position)")
+        }
+        let transaction = block.block.transactions[position]
+        print("kind        \(transaction.payload.kindName)")
+        print("sender      \(transaction.senderAddress), nonce \(transaction.nonce)")
+        for (label, value) in PayloadSummary.fields(of: transaction.payload, genesis: nil) {
+            print("\(label.padding(toLength: 11, withPad: " ", startingAt: 0)) \(value)")
         }
     }
 }

@@ -9,8 +9,6 @@ func checkedAddress(_ value: String?, _ flag: String) throws -> String? {
     return value
 }
 
-func kg(_ amount: String) -> String { "\(grouped(amount)) kg" }
-
 func creditTable(_ items: [CreditBlockBody]) -> QueryTable {
     var table = QueryTable(["PROJECT", "VINTAGE", "SERIALS", "QUANTITY", "OWNER", "STATUS", "BENEFICIARY"], numeric: [3])
     for item in items {
@@ -25,18 +23,20 @@ func creditTable(_ items: [CreditBlockBody]) -> QueryTable {
 struct QueryAccounts: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts", abstract: "List every account with its nonce and balances.",
-        discussion: "Example:\n  greenledger query accounts --limit 10")
+        discussion: "Example:\n  greenledger query accounts --limit 10 --genesis testnet/genesis.json")
     @OptionGroup var connection: QueryCommand.Connection
     @OptionGroup var paging: QueryCommand.Paging
+    @Option(help: "The genesis, to show each account's member name.") var genesis: String?
 
     func run() async throws {
+        let members = try MemberDirectory(genesisPath: genesis)
         try await runList(connection, paging, noun: "accounts", fetch: { client, after throws(NodeClientError) in
             try await client.accounts(limit: paging.limit, after: after)
         }, table: { items in
-            var table = QueryTable(["ADDRESS", "NONCE", "BALANCES"], numeric: [1])
+            var table = QueryTable(["ADDRESS", "MEMBER", "NONCE", "BALANCES"], numeric: [2])
             for item in items {
-                let balances = item.balances.map { "\(grouped($0.amount)) \($0.currency) (minor units)" }.joined(separator: ", ")
-                table.add([item.address, String(item.nonce), balances.isEmpty ? "-" : balances])
+                let balances = item.balances.map { money($0.amount, $0.currency) }.joined(separator: ", ")
+                table.add([item.address, members.name(of: item.address) ?? "-", String(item.nonce), balances.isEmpty ? "-" : balances])
             }
             return table
         })
@@ -171,7 +171,7 @@ struct QueryBonds: AsyncParsableCommand {
             var table = QueryTable(["BOND", "CURRENCY", "FACE VALUE", "ALLOCATED", "UNALLOCATED", "TERM", "ELIGIBLE"], numeric: [2, 3, 4])
             for item in items {
                 table.add([
-                    item.bondId, item.currency, grouped(item.faceValue), grouped(item.allocated), grouped(item.unallocated),
+                    item.bondId, item.currency, money(item.faceValue, item.currency), money(item.allocated, item.currency), money(item.unallocated, item.currency),
                     "\(item.termMonths) months", item.eligibleCategories.joined(separator: ","),
                 ])
             }

@@ -1,3 +1,4 @@
+import LedgerCore
 /// A plain-text table: a header row and rows, columns padded to their widest cell (numbers
 /// right-aligned), two spaces apart.
 struct QueryTable {
@@ -36,13 +37,15 @@ extension String {
     }
 }
 
-/// Groups digits in threes for people: 1234567 → 1 234 567 (machine output uses --json).
-func grouped(_ digits: String) -> String {
-    guard digits.count > 3, digits.allSatisfy(\.isNumber) else { return digits }
-    var result = ""
-    for (index, character) in digits.enumerated() {
-        if index > 0 && (digits.count - index) % 3 == 0 { result.append(" ") }
-        result.append(character)
-    }
-    return result
+/// An API amount (a decimal string of minor units) of `currency` for people, in the one amount
+/// format (`AmountFormat`): `2,500,125.00 EUR`. Text that is not digits is shown as it is.
+func money(_ minorDigits: String, _ currency: String) -> String {
+    guard let value = UInt128(minorDigits) else { return "\(minorDigits) \(currency)" }
+    return AmountFormat.money(ExactAmount(value), currency)
+}
+
+/// An API quantity of kg CO2e for people: `5,000 kg CO2e`.
+func kg(_ digits: String) -> String {
+    guard let value = UInt128(digits) else { return "\(digits) kg CO2e" }
+    return AmountFormat.kg(ExactAmount(value))
 }

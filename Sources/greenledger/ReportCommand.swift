@@ -40,15 +40,13 @@ struct ReportCommand: AsyncParsableCommand {
         func auditedActivity() async throws -> (GreenActivity, ReportScope) {
             let activity = GreenActivity()
             let report = try await target.audit(observer: activity) { line in
-                FileHandle.standardError.write(Data((line + "\n").utf8))
+                ProgressOutput.line(line)
             }
             if let unreadable = report.unreadable {
                 throw CLIError("no report: could not read the chain from height \(unreadable.height) (\(unreadable.problem)); this is no finding about the chain, try again")
             }
             guard let failure = report.failure else {
-                guard !activity.overflowed, activity.finalState != nil else {
-                    throw CLIError("a flow total exceeds 2^64 − 1 minor units; this chain cannot be reported exactly")
-                }
+                guard activity.finalState != nil else { throw CLIError("no report: the audit ended without a replayed state") }
                 return (activity, ReportScope(report))
             }
             throw CLIError("no report: the audit FAILED at height \(failure.height): \(failure.problem)")
@@ -56,9 +54,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func emit<Report: Encodable>(_ report: Report, table: ReportTable, text: String) throws {
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(report), as: UTF8.self))
+                print(try CLIJSON.render(report))
             } else if csv {
                 FileHandle.standardOutput.write(Data(table.csv.utf8))
             } else {

@@ -24,6 +24,21 @@ struct TestnetCommand: ParsableCommand {
         var dir: String = "./testnet"
     }
 
+    /// `--node INDEX`: one validator of the testnet instead of all.
+    struct NodeSelection: ParsableArguments {
+        @Option(name: .customLong("node"), help: ArgumentHelp("Only validator INDEX (node-INDEX), e.g. to stop and restart one.", valueName: "index"))
+        var index: Int?
+
+        /// The selected indices among `existing`, or a sentence saying why not.
+        func indices(among existing: [Int], in directory: String) throws -> [Int] {
+            guard let index else { return existing }
+            guard existing.contains(index) else {
+                throw CLIError("--node \(index): the testnet in \(directory) has validators node-0 … node-\(max(existing.count - 1, 0)) (\(existing.count))")
+            }
+            return [index]
+        }
+    }
+
     struct Up: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create (first time) and start N validators in the background; wait until they are connected.",
@@ -37,41 +52,71 @@ struct TestnetCommand: ParsableCommand {
         )
 
         @OptionGroup var options: Options
+        @OptionGroup var selection: NodeSelection
 
-        @Option(help: "Validators to run (first run only; 4 tolerates 1 fault).")
-        var nodes: Int = 4
+        @Option(help: "Validators to run (first run only; default 4, which tolerates 1 fault).")
+        var nodes: Int?
 
-        @Option(help: "Peer port of validator 0 (first run only); validator i uses base + i.")
-        var basePort: Int = 7100
+        @Option(help: "Peer port of validator 0 (first run only; default 7100); validator i uses base + i.")
+        var basePort: Int?
 
-        @Option(help: "Client API port of validator 0 (first run only); validator i uses base + i.")
-        var apiBasePort: Int = 8100
+        @Option(help: "Client API port of validator 0 (first run only; default 8100); validator i uses base + i.")
+        var apiBasePort: Int?
 
-        @Option(help: "Seconds to wait for every validator to connect to all its peers.")
+        @Option(help: "Seconds to wait for every validator to connect to all its peers (1…3600).")
         var timeout: Double = 60
 
         @Option(help: ArgumentHelp(
             "Extra funded participants for load tests (first run only): members load-0000 … with 10,000,000.00 EUR each and keys in DIR/keys/.",
             valueName: "count"))
-        var loadAccounts: Int = 0
+        var loadAccounts: Int?
+
+        func validate() throws {
+            try OptionCheck.seconds(timeout, "--timeout", in: 1...3_600)
+            let count = nodes ?? 4
+            try OptionCheck.count(count, "--nodes", in: 1...64)
+            try OptionCheck.basePort(basePort ?? 7_100, "--base-port", count: count)
+            try OptionCheck.basePort(apiBasePort ?? 8_100, "--api-base-port", count: count)
+            try OptionCheck.count(loadAccounts ?? 0, "--load-accounts", in: 0...TestnetCommand.loadAccountsMax)
+            if let index = selection.index { try OptionCheck.count(index, "--node", in: 0...63) }
+        }
 
         func run() async throws {
             let layout = TestnetLayout(directory: options.dir)
+            let isNew = !FileManager.default.fileExists(atPath: layout.genesisPath)
+            if isNew {
+                guard selection.index == nil else { throw CLIError("--node: there is no testnet in \(options.dir) yet; create it with `greenledger testnet up --dir \(options.dir)`") }
+                try create(layout)
+            } else {
+                try refuseFirstRunOptions(layout)
+            }
             let existing = layout.nodeIndices()
-            let running = existing.filter { layout.runningPID($0) != nil }
-            guard existing.isEmpty || running.count < existing.count else {
+            guard !existing.isEmpty else {
+                throw CLIError("""
+                    \(options.dir) holds a genesis but no validator homes (\(layout.configPath(0)) is missing). \
+                    `greenledger genesis init --out DIR` writes them beside the genesis; for a genesis made elsewhere, \
+                    write DIR/node-i/node.json per validator (docs/operations.md)
+                    """)
+            }
+            let selected = try selection.indices(among: existing, in: options.dir)
+            let running = selected.filter { layout.runningPID($0) != nil }
+            guard running.count < selected.count else {
+                if let index = selection.index {
+                    print("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); nothing to do")
+                    return
+                }
                 throw CLIError("a testnet is already running in \(options.dir) (\(running.count) validators); stop it with `greenledger testnet down --dir \(options.dir)`")
             }
             for index in running { print("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); leaving it") }
-            if !FileManager.default.fileExists(atPath: layout.genesisPath) {
-                try create(layout)
-            } else {
-                print("restarting the testnet in \(options.dir) (data kept)")
-            }
+            if !isNew && selection.index == nil { print("restarting the testnet in \(options.dir) (data kept)") }
             let genesis = try Genesis(contentsOfFile: layout.genesisPath)
+            guard existing.count == genesis.validators.count else {
+                throw CLIError("\(options.dir) has \(existing.count) validator homes for the \(genesis.validators.count) validators of its genesis; write the missing node-i/node.json (docs/operations.md)")
+            }
             var endpoints: [(Int, NodeConfiguration)] = []
-            for index in layout.nodeIndices() {
-                let configuration = try NodeConfiguration.load(home: layout.nodeHome(index))
+            for index in selected {
+                let configuration: NodeConfiguration
+                do { configuration = try NodeConfiguration.load(home: layout.nodeHome(index)) } catch { throw CLIError("node-\(index): \(error)") }
                 endpoints.append((index, configuration))
                 guard !running.contains(index) else { continue }
                 let peerPort = Int(genesis.validators[index].port)
@@ -86,14 +131,29 @@ struct TestnetCommand: ParsableCommand {
                 print("started node-\(index) (pid \(pid)), log \(layout.logPath(index))")
             }
             try await waitUntilConnected(layout, endpoints)
-            printNextSteps(layout, genesis, endpoints)
+            if selection.index == nil { printNextSteps(layout, genesis, endpoints) }
+        }
+
+        /// First-run options on an existing testnet would be ignored: refuse the ones that
+        /// differ from what the testnet already is, so nobody believes they got 7 validators.
+        private func refuseFirstRunOptions(_ layout: TestnetLayout) throws {
+            let genesis: Genesis
+            do { genesis = try Genesis(contentsOfFile: layout.genesisPath) } catch { throw CLIError("\(layout.genesisPath): \(error)") }
+            let apiPort = (try? NodeConfiguration.load(home: layout.nodeHome(0)))?.apiPort
+            let loadCount = genesis.members.filter { $0.name.value.hasPrefix("load-") }.count
+            var conflicts: [String] = []
+            if let nodes, nodes != genesis.validators.count { conflicts.append("--nodes \(nodes) (it has \(genesis.validators.count))") }
+            if let basePort, basePort != Int(genesis.validators.first?.port ?? 0) { conflicts.append("--base-port \(basePort) (it uses \(genesis.validators.first?.port ?? 0))") }
+            if let apiBasePort, let apiPort, apiBasePort != apiPort { conflicts.append("--api-base-port \(apiBasePort) (it uses \(apiPort))") }
+            if let loadAccounts, loadAccounts != loadCount { conflicts.append("--load-accounts \(loadAccounts) (it has \(loadCount))") }
+            guard conflicts.isEmpty else {
+                throw CLIError("\(options.dir) already holds a testnet; \(conflicts.joined(separator: ", ")) only apply when one is created. Drop them to restart it, or create a new one with another --dir")
+            }
         }
 
         private func create(_ layout: TestnetLayout) throws {
-            guard nodes >= 1, nodes <= 64 else { throw CLIError("--nodes must be 1…64") }
-            guard loadAccounts >= 0, loadAccounts <= TestnetCommand.loadAccountsMax else {
-                throw CLIError("--load-accounts must be 0…\(TestnetCommand.loadAccountsMax)")
-            }
+            let nodes = self.nodes ?? 4, basePort = self.basePort ?? 7_100, apiBasePort = self.apiBasePort ?? 8_100
+            let loadAccounts = self.loadAccounts ?? 0
             for port in Array(basePort..<(basePort + nodes)) + Array(apiBasePort..<(apiBasePort + nodes)) where !LocalProcess.isPortFree(port) {
                 throw CLIError("port \(port) is in use; choose other --base-port/--api-base-port")
             }
@@ -139,7 +199,10 @@ struct TestnetCommand: ParsableCommand {
                     let client = try layout.client(configuration, requestTimeoutMillis: 2_000)
                     if let status = try? await client.status() {
                         views[status.view, default: 0] += 1
-                        if status.peersConnected == status.peersTotal { ready += 1 }
+                        // Linked to every peer that runs (all of them, unless some were stopped
+                        // with `testnet down --node`).
+                        let peersRunning = layout.nodeIndices().filter { $0 != index && layout.runningPID($0) != nil }.count
+                        if status.peersConnected >= min(peersRunning, status.peersTotal) { ready += 1 }
                     }
                 }
                 // Ready when every validator is linked to all its peers and a quorum of them share a
@@ -153,7 +216,9 @@ struct TestnetCommand: ParsableCommand {
                     : ""
                 let line = "  \(ready)/\(endpoints.count) validators connected to all their peers\(viewText)"
                 if line != lastLine { print(line); lastLine = line }
-                if ready == endpoints.count, let sharedView, sharedView.value >= quorum { return }
+                // One validator started alone joins the others' view by itself; only a whole
+                // network needs a quorum in one view before it can commit.
+                if ready == endpoints.count, let sharedView, sharedView.value >= min(quorum, endpoints.count) { return }
                 guard Date() < deadline else {
                     if ready == endpoints.count {
                         throw CLIError("validators are connected but no quorum of them shares a view within \(Int(timeout)) s (\(viewText.dropFirst(2))); see the node logs in \(layout.directory)/node-*/node.log")
@@ -172,67 +237,24 @@ struct TestnetCommand: ParsableCommand {
             if endpoints.contains(where: { $0.1.apiCertificate != nil }) { print("  (HTTPS: pass --ca \(layout.caPath) to the CLI)") }
             print("member keys in \(layout.keysDirectory):")
             for member in genesis.members {
-                print("  \(member.name.value.padding(toLength: 14, withPad: " ", startingAt: 0)) [\(member.roles.map(\.name).joined(separator: ", "))] \(layout.keysDirectory)/\(member.name).pem")
+                print("  \(member.name.value.padding(toLength: 14, withPad: " ", startingAt: 0)) \(member.roles.map(\.name).joined(separator: "+").padding(toLength: 20, withPad: " ", startingAt: 0)) \(layout.keysDirectory)/\(member.name).pem")
             }
             let api = endpoints.first.map { layout.nodeArguments($0.1).joined(separator: " ") } ?? "--node URL"
             // The binary as the user typed it, so the commands can be pasted as they are.
             let command = CommandLine.arguments.first ?? "greenledger"
-            print("""
-
-                next:
-                  \(command) tx transfer --key \(layout.keysDirectory)/green-bank.pem --to $(\(command) keys show \(layout.keysDirectory)/solar-owner.pem | awk '/address/ {print $2}') --amount 250000 --currency EUR --category renewable-energy \(api) --genesis \(layout.genesisPath) --wait
-                  \(command) testnet status --dir \(layout.directory)
-                  \(command) testnet down --dir \(layout.directory)
-                """)
-        }
-    }
-
-    struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show each validator's process, height, view and peers.")
-
-        @OptionGroup var options: Options
-
-        func run() async throws {
-            let layout = TestnetLayout(directory: options.dir)
-            let indices = layout.nodeIndices()
-            guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir); create one with `greenledger testnet up`") }
-            if let genesis = try? Genesis(contentsOfFile: layout.genesisPath) {
-                print("chain \(genesis.chainID): \(genesis.validatorSet.toleranceSummary)")
-                if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
+            // A transfer between two members of this genesis: the first with an opening balance
+            // and a key file here, to any other member.
+            let funded = genesis.balances.first { balance in
+                FileManager.default.fileExists(atPath: "\(layout.keysDirectory)/\(balance.member).pem")
             }
-            for index in indices {
-                let configuration = try NodeConfiguration.load(home: layout.nodeHome(index))
-                guard let pid = layout.runningPID(index) else {
-                    print("node-\(index)  stopped")
-                    continue
-                }
-                let client = try layout.client(configuration, requestTimeoutMillis: 2_000)
-                if let status = try? await client.status() {
-                    print("node-\(index)  pid \(pid)  height \(status.height)  view \(status.view) (primary \(status.primary))  peers \(status.peersConnected)/\(status.peersTotal)  mempool \(status.mempoolSize)  \(layout.apiURL(configuration))")
-                } else {
-                    print("node-\(index)  pid \(pid)  not answering on \(layout.apiURL(configuration))")
-                }
+            let recipient = funded.flatMap { balance in genesis.members.first { $0.name != balance.member } }
+            var next = ["", "next:"]
+            if let funded, let recipient {
+                next.append("  \(command) tx transfer --key \(layout.keysDirectory)/\(funded.member).pem --to \(recipient.address) --amount 25000 --currency \(funded.currency) --category renewable-energy \(api) --genesis \(layout.genesisPath) --wait")
             }
-        }
-    }
-
-    struct Down: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop every validator cleanly (SIGTERM); the data is kept.")
-
-        @OptionGroup var options: Options
-
-        func run() throws {
-            let layout = TestnetLayout(directory: options.dir)
-            let indices = layout.nodeIndices()
-            guard !indices.isEmpty else { throw CLIError("no testnet in \(options.dir)") }
-            // All at once: a validator stopping alone would wait for peers that are stopping too.
-            let running = indices.compactMap { index in layout.runningPID(index).map { (index, $0) } }
-            let killed = LocalProcess.stop(running.map(\.1))
-            for (index, pid) in running {
-                try? FileManager.default.removeItem(atPath: layout.pidPath(index))
-                print("stopped node-\(index) (pid \(pid))\(killed.contains(pid) ? " — it did not exit in 10 s and was killed" : "")")
-            }
-            print("the testnet is down; its data is kept in \(options.dir) (`greenledger testnet up --dir \(options.dir)` restarts it)")
+            next.append("  \(command) testnet status --dir \(layout.directory)")
+            next.append("  \(command) testnet down --dir \(layout.directory)")
+            print(next.joined(separator: "\n"))
         }
     }
 }

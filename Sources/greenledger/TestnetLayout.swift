@@ -12,7 +12,7 @@ struct TestnetLayout {
     func nodeHome(_ index: Int) -> String { path("node-\(index)") }
     func configPath(_ index: Int) -> String { "\(nodeHome(index))/node.json" }
     func logPath(_ index: Int) -> String { "\(nodeHome(index))/node.log" }
-    func pidPath(_ index: Int) -> String { "\(nodeHome(index))/node.pid" }
+    func pidPath(_ index: Int) -> String { NodePIDFile(home: nodeHome(index)).path }
     /// The testnet's own CA: it issued every node's API certificate; clients pass it with `--ca`.
     var caPath: String { path("ca.pem") }
     static let apiCertificateFile = "api-certificate.pem"
@@ -45,12 +45,7 @@ struct TestnetLayout {
     }
 
     /// The pid recorded for node `index` if that process is still alive.
-    func runningPID(_ index: Int) -> pid_t? {
-        guard let text = try? String(contentsOfFile: pidPath(index), encoding: .utf8),
-            let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)), pid > 0
-        else { return nil }
-        return LocalProcess.isAlive(pid) ? pid : nil
-    }
+    func runningPID(_ index: Int) -> pid_t? { NodePIDFile(home: nodeHome(index)).runningPID() }
 }
 
 /// Process helpers for the testnet: detached children and free-port checks.

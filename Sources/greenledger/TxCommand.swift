@@ -31,8 +31,15 @@ struct TxCommand: ParsableCommand {
         @Option(help: "The genesis you trust (needed with --wait).")
         var genesis: String?
 
-        @Option(help: "Seconds to wait for the commit.")
+        @Flag(help: "Print the outcome as JSON (id, nonce, and with --wait the block, position, certificate and receipt).")
+        var json = false
+
+        @Option(parsing: .unconditional, help: "Seconds to wait for the commit (with --wait; up to 3600).")
         var waitSeconds: Double = 30
+
+        func validate() throws {
+            try OptionCheck.seconds(waitSeconds, "--wait-seconds", in: 0.1...3_600)
+        }
     }
 
     struct Transfer: AsyncParsableCommand {
@@ -53,7 +60,7 @@ struct TxCommand: ParsableCommand {
         @Option(help: "The recipient's address (gl + 40 hex digits).")
         var to: String
 
-        @Option(help: "Amount in minor units of the currency.")
+        @Option(parsing: .unconditional, help: "Amount in whole minor units of the currency, e.g. 250000 for EUR 2,500.00.", transform: WholeNumber.minorUnits)
         var amount: UInt64
 
         @Option(help: "Currency code, e.g. EUR.")
@@ -80,11 +87,11 @@ struct TxCommand: ParsableCommand {
 }
 
 func identifier(_ value: String, _ flag: String) throws -> Identifier {
-    do { return try Identifier(value) } catch { throw CLIError("\(flag): \(error)") }
+    do { return try Identifier(value) } catch { throw CLIError("\(flag) \"\(value.prefix(80))\" is not an identifier: 1…64 characters of A–Z a–z 0–9 . _ : -") }
 }
 
 func text(_ value: String, _ flag: String) throws -> Text {
-    do { return try Text(value, field: flag) } catch { throw CLIError("\(flag): \(error)") }
+    do { return try Text(value, field: flag) } catch { throw CLIError("\(flag) is too long or holds control characters: at most \(Limits.textLengthMaxBytes) bytes of UTF-8 text on one line") }
 }
 
 /// Signs a payload with the user's key and the next nonce, submits it, and with --wait checks
@@ -120,14 +127,27 @@ struct TransactionSubmitter {
                 TransactionOutcomes.sink?.record(.refused(reason))
                 throw CLIError("refused: \(reason)")
             }
-            print("submitted \(payload.kindName) \(transaction.id) (nonce \(transaction.nonce)) from \(key.publicKey.address)")
-            guard common.wait, let trusted else { return nil }
+            var outcome = TxOutcome(
+                id: transaction.id.hex, kind: payload.kindName, sender: key.publicKey.address.description, nonce: transaction.nonce,
+                status: "accepted")
+            if !common.json { print("submitted \(payload.kindName) \(transaction.id) (nonce \(transaction.nonce)) from \(key.publicKey.address)") }
+            guard common.wait, let trusted else {
+                if common.json { print(try CLIJSON.render(outcome)) }
+                return nil
+            }
             guard let body = result.commit, body.status == "committed" else {
-                throw CLIError("not committed within \(Int(common.waitSeconds)) s; check later with its id \(transaction.id)")
+                let check = "greenledger query tx \(transaction.id) --node \(common.node)\(common.caFile.map { " --ca \($0)" } ?? "")"
+                throw CLIError("not committed within \(common.waitSeconds.formatted()) s; it is accepted and may still commit — check with: \(check)")
             }
             let commit = try body.verifiableCommit()
             try commit.certificate.verify(chainID: trusted.chainID, genesisHash: trusted.hash, validators: trusted.validatorSet)
             TransactionOutcomes.sink?.record(.committed(commit))
+            outcome.commit(commit)
+            if common.json {
+                print(try CLIJSON.render(outcome))
+                if commit.receipt.failure != nil { throw ExitCode(2) }
+                return commit
+            }
             print("committed in block \(commit.height) (position \(commit.position)); certificate: \(commit.certificate.signatures.count) of \(trusted.validators.count) validators, view \(commit.certificate.view) — checked against your genesis")
             if let failure = commit.receipt.failure {
                 print("receipt: FAILED — \(failure.message) (\(failure.code.name))")
@@ -136,7 +156,7 @@ struct TransactionSubmitter {
             print("receipt: success")
             return commit
         } catch let error as NodeClientError {
-            throw CLIError("\(error)")
+            throw CLIError(error)
         }
     }
 }

@@ -55,14 +55,14 @@ extension TxCommand {
 
         @OptionGroup var common: Common
         @Option(help: "Project id.") var project: String
-        @Option(help: "Vintage (monitoring year).") var vintage: UInt16
-        @Option(help: "Verified reduction in kg CO2e.") var quantityKg: UInt64
+        @Option(parsing: .unconditional, help: "Vintage (monitoring year), e.g. 2025.", transform: WholeNumber.vintage) var vintage: UInt16
+        @Option(parsing: .unconditional, help: "Verified reduction in whole kg CO2e.", transform: WholeNumber.positive) var quantityKg: UInt64
         @Option(help: "The verification report file; its SHA-256 is recorded.") var report: String
 
         func run() async throws {
             guard let data = FileManager.default.contents(atPath: report) else { throw CLIError("--report \(report): cannot read the file") }
             let digest = SHA256.hash(Array(data))
-            print("report \(report): SHA-256 \(digest)")
+            if !common.json { print("report \(report): SHA-256 \(digest)") }
             try await TransactionSubmitter(common).submit(.attestReduction(LedgerCore.AttestReduction(
                 projectID: try identifier(project, "--project"), vintage: vintage, quantityKg: try positive(quantityKg, "--quantity-kg"),
                 reportDigest: digest)))
@@ -77,9 +77,9 @@ extension TxCommand {
 
         @OptionGroup var common: Common
         @Option(help: "Project id.") var project: String
-        @Option(help: "Vintage.") var vintage: UInt16
-        @Option(help: "First serial of the new block (the next unissued serial).") var firstSerial: UInt64
-        @Option(help: "Credits to issue.") var quantity: UInt64
+        @Option(parsing: .unconditional, help: "Vintage (monitoring year), e.g. 2025.", transform: WholeNumber.vintage) var vintage: UInt16
+        @Option(parsing: .unconditional, help: "First serial of the new block (the next unissued serial; the first is 1).", transform: WholeNumber.positive) var firstSerial: UInt64
+        @Option(parsing: .unconditional, help: "Credits to issue (1 credit = 1 kg CO2e).", transform: WholeNumber.positive) var quantity: UInt64
         @Option(help: "Who receives the credits.") var owner: String
 
         func run() async throws {
@@ -92,8 +92,8 @@ extension TxCommand {
     /// Names a credit block by project, vintage and first serial.
     struct CreditBlockOptions: ParsableArguments {
         @Option(help: "Project id of the credit block.") var project: String
-        @Option(help: "Vintage of the credit block.") var vintage: UInt16
-        @Option(help: "First serial of the credit block.") var firstSerial: UInt64
+        @Option(parsing: .unconditional, help: "Vintage of the credit block, e.g. 2025.", transform: WholeNumber.vintage) var vintage: UInt16
+        @Option(parsing: .unconditional, help: "First serial of the credit block.", transform: WholeNumber.positive) var firstSerial: UInt64
 
         func blockID() throws -> CreditBlockID {
             CreditBlockID(projectID: try identifier(project, "--project"), vintage: vintage, firstSerial: firstSerial)
@@ -108,7 +108,7 @@ extension TxCommand {
 
         @OptionGroup var common: Common
         @OptionGroup var block: CreditBlockOptions
-        @Option(help: "Credits to move.") var quantity: UInt64
+        @Option(parsing: .unconditional, help: "Credits to move.", transform: WholeNumber.positive) var quantity: UInt64
         @Option(help: "Recipient's address.") var to: String
 
         func run() async throws {
@@ -125,7 +125,7 @@ extension TxCommand {
 
         @OptionGroup var common: Common
         @OptionGroup var block: CreditBlockOptions
-        @Option(help: "Credits to retire.") var quantity: UInt64
+        @Option(parsing: .unconditional, help: "Credits to retire.", transform: WholeNumber.positive) var quantity: UInt64
         @Option(help: "On whose behalf.") var beneficiary: String
         @Option(help: "Why.") var reason: String
 
@@ -134,10 +134,10 @@ extension TxCommand {
             let commit = try await TransactionSubmitter(common).submit(.retireCredits(LedgerCore.RetireCredits(
                 block: id, quantity: try positive(quantity, "--quantity"), beneficiary: try text(beneficiary, "--beneficiary"),
                 reason: try text(reason, "--reason"))))
-            guard let commit else { return }
+            guard let commit, !common.json else { return }
             print("""
                 RETIREMENT CERTIFICATE
-                  credits      \(id.projectID) vintage \(id.vintage), serials \(id.firstSerial)–\(id.firstSerial + quantity - 1) (\(quantity) kg CO2e)
+                  credits      \(id.projectID) vintage \(id.vintage), serials \(id.firstSerial)–\(id.firstSerial + quantity - 1) (\(AmountFormat.kg(quantity)))
                   beneficiary  \(beneficiary)
                   reason       \(reason)
                   block        \(commit.height), transaction \(commit.transactionID)
@@ -155,8 +155,8 @@ extension TxCommand {
         @OptionGroup var common: Common
         @Option(help: "Bond id.") var id: String
         @Option(help: "Currency of the proceeds.") var currency: String = "EUR"
-        @Option(help: "Face value (proceeds) in minor units.") var faceValue: UInt64
-        @Option(help: "Term in months.") var termMonths: UInt16
+        @Option(parsing: .unconditional, help: "Face value (proceeds) in whole minor units, e.g. 1000000000 for EUR 10,000,000.00.", transform: WholeNumber.minorUnits) var faceValue: UInt64
+        @Option(parsing: .unconditional, help: "Term in months (1…1200).", transform: WholeNumber.months) var termMonths: UInt16
         @Option(help: "Eligible categories, comma-separated.") var eligible: String
 
         func run() async throws {
@@ -177,7 +177,7 @@ extension TxCommand {
         @OptionGroup var common: Common
         @Option(help: "Bond id.") var bond: String
         @Option(help: "Project id.") var project: String
-        @Option(help: "Amount in minor units.") var amount: UInt64
+        @Option(parsing: .unconditional, help: "Amount in whole minor units, e.g. 25000000 for EUR 250,000.00.", transform: WholeNumber.minorUnits) var amount: UInt64
 
         func run() async throws {
             try await TransactionSubmitter(common).submit(.allocateProceeds(LedgerCore.AllocateProceeds(

@@ -45,9 +45,7 @@ struct VerifyCommand: AsyncParsableCommand {
         let showText = !json
         let report = try await target.audit(fromHeight: from, toHeight: to) { line in if showText { print(line) } }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(try CLIJSON.render(report))
         } else {
             print(AuditReportText.render(report))
         }
@@ -77,13 +75,13 @@ enum AuditReportText {
         lines.append("green flows by taxonomy category:")
         if report.flows.isEmpty { lines.append("  (none)") }
         for flow in report.flows {
-            lines.append("  \(flow.category.padding(toLength: 24, withPad: " ", startingAt: 0)) \(flow.currency) \(flow.amount) in \(flow.transfers) transfers")
+            lines.append("  \(flow.category.padding(toLength: 24, withPad: " ", startingAt: 0)) \(AmountFormat.money(flow.amount, flow.currency)) in \(flow.transfers) transfers")
         }
-        lines.append("carbon credits: \(report.credits.attestedKg) kg attested, \(report.credits.issuedKg) issued, \(report.credits.retiredKg) retired in \(report.credits.retirements) retirements")
+        lines.append("carbon credits: \(AmountFormat.kg(report.credits.attestedKg)) attested, \(AmountFormat.kg(report.credits.issuedKg)) issued, \(AmountFormat.kg(report.credits.retiredKg)) retired in \(report.credits.retirements) retirements")
         lines.append("green bonds:")
         if report.bonds.isEmpty { lines.append("  (none)") }
         for bond in report.bonds {
-            lines.append("  \(bond.bondID): \(bond.allocated) of \(bond.faceValue) \(bond.currency) allocated")
+            lines.append("  \(bond.bondID): \(AmountFormat.money(bond.allocated, bond.currency)) of \(AmountFormat.money(bond.faceValue, bond.currency)) allocated")
         }
         return lines.joined(separator: "\n")
     }

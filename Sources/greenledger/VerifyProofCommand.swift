@@ -28,6 +28,17 @@ struct VerifyProofCommand: ParsableCommand {
     @Option(help: "The genesis file you trust.")
     var genesis: String
 
+    @Flag(help: "Print JSON: {valid, reason?, genesisHash, record?} (the record: the file's checked summary).")
+    var json = false
+
+    /// `verify-proof --json`.
+    struct Verdict: Encodable {
+        var valid: Bool
+        var reason: String?
+        var genesisHash: String
+        var record: ProofSummary?
+    }
+
     func run() throws {
         let trusted: Genesis
         do { trusted = try Genesis(contentsOfFile: genesis) } catch { throw CLIError("--genesis \(genesis): \(error)") }
@@ -44,12 +55,18 @@ struct VerifyProofCommand: ParsableCommand {
         } catch let error as ProofError {
             return try invalid(error.description)
         }
+        if json { return print(try CLIJSON.render(Verdict(valid: true, genesisHash: trusted.hash.hex, record: ProofSummary(proof)))) }
         print(render(proof, genesis: trusted))
         print("VALID — checked against your genesis \(trusted.hash) (chain \(trusted.chainID), \(trusted.validators.count) validators)")
     }
 
     private func invalid(_ reason: String) throws {
-        print("INVALID: \(reason)")
+        if json {
+            let hash = (try? Genesis(contentsOfFile: genesis))?.hash.hex ?? ""
+            print(try CLIJSON.render(Verdict(valid: false, reason: reason, genesisHash: hash)))
+        } else {
+            print("INVALID: \(reason)")
+        }
         throw ExitCode(1)
     }
 

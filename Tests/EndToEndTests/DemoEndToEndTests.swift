@@ -19,14 +19,15 @@ struct DemoEndToEndTests {
         #expect(first.output.contains("refused as it must be: project mall-retrofit-1 is green-buildings, not among bond GB-2026-01's eligible categories"), "\(first.output)")
         // The regulator's part: queries, one record proven offline, every node audited, reports.
         #expect(first.output.contains("1 retirements at height"), "\(first.output)")
-        #expect(first.output.contains("unallocated 750 000 000 EUR"), "\(first.output)")
+        #expect(first.output.contains("unallocated 7,500,000.00 EUR"), "\(first.output)")
         #expect(first.output.contains("VALID — checked against your genesis"), "\(first.output)")
         #expect(first.output.components(separatedBy: "PASSED: blocks 1…").count - 1 == 4, "every node audited: \(first.output)")
-        #expect(first.output.contains("carbon credits: 120000 kg attested, 100000 issued, 5000 retired in 1 retirements"))
+        #expect(first.output.contains("carbon credits: 120,000 kg CO2e attested, 100,000 kg CO2e issued, 5,000 kg CO2e retired in 1 retirements"), "\(first.output)")
         #expect(first.output.contains("Green bond allocation report (ICMA)"))
-        #expect(first.output.contains("solar-gansu-1  Gansu PV 50 MW  renewable-energy  250000000    25.00"), "\(first.output)")
-        // Every step shows the command a member would type.
-        #expect(first.output.contains("$ greenledger tx attest-reduction --key \(net.directory)/keys/tuv-verifier.pem --project solar-gansu-1"))
+        #expect(first.output.contains("solar-gansu-1  Gansu PV 50 MW  renewable-energy  2,500,000.00 EUR"), "\(first.output)")
+        // Every step shows the command a member would type, with the binary as it was run (so
+        // it can be pasted when greenledger is not on PATH).
+        #expect(first.output.contains("$ \(net.binary) tx attest-reduction --key \(net.directory)/keys/tuv-verifier.pem --project solar-gansu-1"))
 
         let second = try net.run(["demo", "--dir", net.directory], timeoutSeconds: 180)
         #expect(second.status == 0, "\(second.output)")

@@ -64,7 +64,7 @@ struct GreenFinanceStoryTests {
         _ = try net.run(["testnet", "down", "--dir", net.directory])
         let audit = try net.run(["verify", "--data-dir", net.dataDirectory(0), "--genesis", "\(net.directory)/genesis.json"])
         #expect(audit.status == 0, "\(audit.output)")
-        #expect(audit.output.contains("120000 kg attested, 100000 issued, 5000 retired in 1 retirements"), "\(audit.output)")
-        #expect(audit.output.contains("GB-2026-01: 250000000 of 1000000000 EUR allocated"), "\(audit.output)")
+        #expect(audit.output.contains("120,000 kg CO2e attested, 100,000 kg CO2e issued, 5,000 kg CO2e retired in 1 retirements"), "\(audit.output)")
+        #expect(audit.output.contains("GB-2026-01: 2,500,000.00 EUR of 10,000,000.00 EUR allocated"), "\(audit.output)")
     }
 }

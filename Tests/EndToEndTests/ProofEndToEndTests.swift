@@ -58,7 +58,7 @@ struct ProofEndToEndTests {
         // A regulator, offline, with the genesis it trusts.
         let validTransfer = try net.run(["verify-proof", transferFile, "--genesis", genesis])
         #expect(validTransfer.status == 0, "\(validTransfer.output)")
-        for expected in ["transfer-funds", "(green-bank, participant)", "250000 minor units of EUR", "PV module deposit", "VALID"] {
+        for expected in ["transfer-funds", "(green-bank, participant)", "2,500.00 EUR", "PV module deposit", "VALID"] {
             #expect(validTransfer.output.contains(expected), "\(expected) missing from: \(validTransfer.output)")
         }
         #expect(receiptLine(validTransfer.output)?.hasSuffix(" success") == true, "\(validTransfer.output)")

@@ -43,10 +43,11 @@ final class TestnetHarness {
 
     /// Runs `greenledger arguments`, returning (exit status, combined output).
     @discardableResult
-    func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> (status: Int32, output: String) {
+    func run(_ arguments: [String], timeoutSeconds: Double = 120, workingDirectory: String? = nil) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("greenledger-e2e-out-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: output.path, contents: nil) else { throw HarnessError("cannot create \(output.path)") }
         let handle = try FileHandle(forWritingTo: output)

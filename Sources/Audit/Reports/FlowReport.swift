@@ -2,20 +2,20 @@ import LedgerCore
 
 /// Green capital flows per period, taxonomy category and currency: successful fund transfers,
 /// and bond proceeds allocated to a project (under the project's category). Amounts are
-/// exact minor units.
+/// exact minor units (`ExactAmount`: decimal strings in JSON, never saturated).
 public struct FlowReport: Codable, Sendable, Equatable {
     public struct Line: Codable, Sendable, Equatable {
         public var period: String
         public var category: String
         public var currency: String
-        public var amount: UInt64
+        public var amount: ExactAmount
         public var transfers: UInt64
     }
 
     public struct Total: Codable, Sendable, Equatable {
         public var category: String
         public var currency: String
-        public var amount: UInt64
+        public var amount: ExactAmount
         public var transfers: UInt64
     }
 
@@ -43,12 +43,12 @@ public struct FlowReport: Codable, Sendable, Equatable {
             let label = period.label(of: CalendarDay(daysSinceEpoch: key.day))
             let lineKey = Key(period: label, category: key.category, currency: key.currency)
             var line = lines[lineKey] ?? Line(period: label, category: key.category.name, currency: key.currency, amount: 0, transfers: 0)
-            line.amount = line.amount.addingSaturating(flow.amount)
+            line.amount += flow.amount
             line.transfers += flow.transfers
             lines[lineKey] = line
             let totalKey = Key(period: "", category: key.category, currency: key.currency)
             var total = totals[totalKey] ?? Total(category: key.category.name, currency: key.currency, amount: 0, transfers: 0)
-            total.amount = total.amount.addingSaturating(flow.amount)
+            total.amount += flow.amount
             total.transfers += flow.transfers
             totals[totalKey] = total
         }
@@ -60,30 +60,23 @@ public struct FlowReport: Codable, Sendable, Equatable {
     public var table: ReportTable {
         ReportTable(
             columns: [.init("period"), .init("category"), .init("currency"), .init("amount_minor", rightAligned: true), .init("transfers", rightAligned: true)],
-            rows: lines.map { [$0.period, $0.category, $0.currency, String($0.amount), String($0.transfers)] }
-                + totals.map { ["total", $0.category, $0.currency, String($0.amount), String($0.transfers)] })
+            rows: lines.map { [$0.period, $0.category, $0.currency, $0.amount.description, String($0.transfers)] }
+                + totals.map { ["total", $0.category, $0.currency, $0.amount.description, String($0.transfers)] })
     }
 
     public var text: String {
         var out = [scope.title("Green capital flows by \(period.rawValue) (UTC)")]
         if fromDate != nil || toDate != nil { out.append("dates \(fromDate ?? "start")…\(toDate ?? "end") (UTC, inclusive)") }
-        let amountColumns: [ReportTable.Column] = [.init("amount (minor units)", rightAligned: true), .init("amount", rightAligned: true), .init("transfers", rightAligned: true)]
+        let amountColumns: [ReportTable.Column] = [.init("amount", rightAligned: true), .init("transfers", rightAligned: true)]
         out.append(ReportTable(
-            columns: [.init("period"), .init("category"), .init("currency")] + amountColumns,
-            rows: lines.map { [$0.period, $0.category, $0.currency, String($0.amount), ReportFormat.major($0.amount), String($0.transfers)] }
+            columns: [.init("period"), .init("category")] + amountColumns,
+            rows: lines.map { [$0.period, $0.category, AmountFormat.money($0.amount, $0.currency), String($0.transfers)] }
         ).text)
         out.append("totals by category:")
         out.append(ReportTable(
-            columns: [.init("category"), .init("currency")] + amountColumns,
-            rows: totals.map { [$0.category, $0.currency, String($0.amount), ReportFormat.major($0.amount), String($0.transfers)] }
+            columns: [.init("category")] + amountColumns,
+            rows: totals.map { [$0.category, AmountFormat.money($0.amount, $0.currency), String($0.transfers)] }
         ).text)
         return out.joined(separator: "\n")
-    }
-}
-
-extension UInt64 {
-    func addingSaturating(_ other: UInt64) -> UInt64 {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
     }
 }

@@ -13,15 +13,14 @@ public final class GreenActivity: ReplayObserver {
     }
 
     public struct FlowTotal: Hashable, Sendable {
-        public var amount: UInt64 = 0
+        /// Exact: no sum of ledger amounts saturates.
+        public var amount: ExactAmount = .zero
         public var transfers: UInt64 = 0
     }
 
     public private(set) var dailyFlows: [FlowKey: FlowTotal] = [:]
     /// The replayed state after the last audited block (nil until the replay ends).
     public private(set) var finalState: LedgerState?
-    /// Set when a sum no longer fits in 64 bits; the reports then refuse rather than wrap.
-    public private(set) var overflowed = false
 
     public init() {}
 
@@ -44,9 +43,7 @@ public final class GreenActivity: ReplayObserver {
 
     private func add(_ key: FlowKey, _ amount: UInt64) {
         var total = dailyFlows[key] ?? FlowTotal()
-        let (sum, overflow) = total.amount.addingReportingOverflow(amount)
-        if overflow { overflowed = true }
-        total.amount = overflow ? .max : sum
+        total.amount += amount
         total.transfers += 1
         dailyFlows[key] = total
     }

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// A table the reports print: aligned text for people, RFC 4180 CSV for spreadsheets.
 public struct ReportTable: Sendable, Equatable {
     public struct Column: Sendable, Equatable {
@@ -60,31 +62,15 @@ extension String {
     }
 }
 
-/// Exact money and share formatting for reports.
+/// Shares for reports (amounts are formatted by `AmountFormat`, LedgerCore).
 public enum ReportFormat {
-    /// Minor units as major units with two decimals (cents): 250000000 → 2,500,000.00.
-    public static func major(_ minor: UInt64) -> String {
-        let cents = minor % 100
-        return grouped(minor / 100) + "." + (cents < 10 ? "0" : "") + String(cents)
-    }
-
-    static func grouped(_ value: UInt64) -> String {
-        let digits = String(value)
-        var result = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
-            result.append(digit)
-        }
-        return result
-    }
-
     /// `part` of `whole` as a percentage with two decimals, rounded down: 1 of 3 → 33.33.
-    /// Exact for any 64-bit values (the product is taken in 128 bits).
-    public static func percent(_ part: UInt64, of whole: UInt64) -> String {
-        guard whole > 0 else { return "0.00" }
-        let product = part.multipliedFullWidth(by: 10_000)
-        guard product.high < whole else { return "overflow" }
-        let basisPoints = whole.dividingFullWidth(product).quotient
+    /// Exact for any values (the product is taken in 256 bits).
+    public static func percent(_ part: ExactAmount, of whole: ExactAmount) -> String {
+        guard whole.value > 0 else { return "0.00" }
+        let product = part.value.multipliedFullWidth(by: 10_000)
+        guard product.high < whole.value else { return "overflow" }
+        let basisPoints = whole.value.dividingFullWidth(product).quotient
         let fraction = basisPoints % 100
         return "\(basisPoints / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }

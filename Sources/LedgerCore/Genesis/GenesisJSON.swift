@@ -61,7 +61,7 @@ struct GenesisDocument: Codable {
             name = try container.decode(String.self, forKey: .name)
             publicKey = try container.decode(String.self, forKey: .publicKey)
             host = try container.decode(String.self, forKey: .host)
-            port = try container.decode(UInt16.self, forKey: .port)
+            port = try container.decodeWholeNumber(UInt16.self, forKey: .port)
         }
     }
 
@@ -93,7 +93,7 @@ struct GenesisDocument: Codable {
             let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
             member = try container.decode(String.self, forKey: .member)
             currency = try container.decode(String.self, forKey: .currency)
-            amount = try container.decode(UInt64.self, forKey: .amount)
+            amount = try container.decodeWholeNumber(UInt64.self, forKey: .amount)
         }
     }
 
@@ -122,14 +122,14 @@ struct GenesisDocument: Codable {
         }
         init(from decoder: any Decoder) throws {
             let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
-            batchSizeMax = try container.decode(UInt32.self, forKey: .batchSizeMax)
-            checkpointInterval = try container.decode(UInt32.self, forKey: .checkpointInterval)
-            stateRootLag = try container.decode(UInt32.self, forKey: .stateRootLag)
-            watermarkWindow = try container.decode(UInt32.self, forKey: .watermarkWindow)
-            tickMillis = try container.decode(UInt32.self, forKey: .tickMillis)
-            viewTimeoutTicks = try container.decode(UInt32.self, forKey: .viewTimeoutTicks)
-            viewTimeoutMaxTicks = try container.decode(UInt32.self, forKey: .viewTimeoutMaxTicks)
-            clockSkewMaxMillis = try container.decode(UInt64.self, forKey: .clockSkewMaxMillis)
+            batchSizeMax = try container.decodeWholeNumber(UInt32.self, forKey: .batchSizeMax)
+            checkpointInterval = try container.decodeWholeNumber(UInt32.self, forKey: .checkpointInterval)
+            stateRootLag = try container.decodeWholeNumber(UInt32.self, forKey: .stateRootLag)
+            watermarkWindow = try container.decodeWholeNumber(UInt32.self, forKey: .watermarkWindow)
+            tickMillis = try container.decodeWholeNumber(UInt32.self, forKey: .tickMillis)
+            viewTimeoutTicks = try container.decodeWholeNumber(UInt32.self, forKey: .viewTimeoutTicks)
+            viewTimeoutMaxTicks = try container.decodeWholeNumber(UInt32.self, forKey: .viewTimeoutMaxTicks)
+            clockSkewMaxMillis = try container.decodeWholeNumber(UInt64.self, forKey: .clockSkewMaxMillis)
         }
         var parameters: ConsensusParameters {
             ConsensusParameters(
@@ -146,7 +146,7 @@ struct GenesisDocument: Codable {
     init(from decoder: any Decoder) throws {
         let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
         chainID = try container.decode(String.self, forKey: .chainID)
-        genesisTimeMillis = try container.decode(UInt64.self, forKey: .genesisTimeMillis)
+        genesisTimeMillis = try container.decodeWholeNumber(UInt64.self, forKey: .genesisTimeMillis)
         validators = try container.decode([ValidatorDocument].self, forKey: .validators)
         members = try container.decode([MemberDocument].self, forKey: .members)
         balances = try container.decodeIfPresent([BalanceDocument].self, forKey: .balances) ?? []
@@ -231,6 +231,28 @@ extension Decoder {
                 debugDescription: "unknown field; expected one of: \(known.sorted().joined(separator: ", "))"))
         }
         return try container(keyedBy: type)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A whole number in `T`'s range. Foundation reports a negative, fractional or too large
+    /// number only as "not valid JSON" with no field; this names the field and the rule.
+    func decodeWholeNumber<T: FixedWidthInteger & Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        do { return try decode(T.self, forKey: key) } catch {
+            // (Foundation throws its internal `numberIsNotRepresentableInSwift` here, not a DecodingError.)
+            if case .typeMismatch? = error as? DecodingError { throw error }
+            if case .keyNotFound? = error as? DecodingError { throw error }
+            let rule = "must be a whole number from \(T.min) to \(T.max)"
+            let found: String
+            if let value = try? decode(Int64.self, forKey: key) {
+                found = "\(value) is negative"
+            } else if let value = try? decode(Double.self, forKey: key) {
+                found = value == value.rounded() ? "\(value) is too large" : "\(value) is not a whole number (amounts are minor units, e.g. 1250 for EUR 12.50)"
+            } else {
+                throw error
+            }
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [key], debugDescription: "\(found); it \(rule)"))
+        }
     }
 }
 

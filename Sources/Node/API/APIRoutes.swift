@@ -15,7 +15,10 @@ struct APIRoutes<Service: NodeService>: Sendable {
 
     func register(on router: Router<APIRequestContext>) {
         router.middlewares.add(JSONErrorMiddleware<APIRequestContext>(logger: logger))
-        router.get("/health") { _, _ in JSONResponse.make(HealthBody(status: "ok")) }
+        router.get("/health") { _, _ in
+            let health = await service.status().health
+            return JSONResponse.make(HealthBody(health), status: health.isHealthy ? .ok : .serviceUnavailable)
+        }
         router.post("/v1/transactions") { request, context in try await submit(request, client: context.client) }
         router.get("/v1/transactions/{id}") { _, context in try await transaction(context.parameters.get("id")) }
         router.get("/v1/blocks/{height}") { _, context in try await block(context.parameters.get("height")) }

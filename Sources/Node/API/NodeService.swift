@@ -118,11 +118,17 @@ public struct NodeStatus: Sendable, Hashable {
     public var peersTotal: Int
     public var mempoolSize: Int
     public var mempoolBytes: Int
+    /// Seconds since this node last committed a block (or started, if it has not).
+    public var secondsSinceCommit: UInt64?
+    public var health: NodeHealth
 
     public init(
         chainID: Identifier, genesisHash: Digest, nodeName: String, height: UInt64, lastBlockHash: Digest, view: UInt64,
-        primary: String, peersConnected: Int, peersTotal: Int, mempoolSize: Int, mempoolBytes: Int
+        primary: String, peersConnected: Int, peersTotal: Int, mempoolSize: Int, mempoolBytes: Int,
+        secondsSinceCommit: UInt64? = nil, health: NodeHealth = NodeHealth(problems: [])
     ) {
+        self.secondsSinceCommit = secondsSinceCommit
+        self.health = health
         self.chainID = chainID
         self.genesisHash = genesisHash
         self.nodeName = nodeName

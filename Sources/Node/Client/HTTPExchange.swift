@@ -69,8 +69,26 @@ struct HTTPExchange: Sendable {
             if tls != nil, error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError {
                 throw .tls(endpoint: endpoint, reason: Self.describeTLS(error))
             }
-            throw .connectionFailed(endpoint: endpoint, reason: "\(error)")
+            throw .connectionFailed(endpoint: endpoint, reason: Self.describeConnection(error))
         }
+    }
+
+    /// A failed connection in words, not SwiftNIO's nested error values: the errno's meaning
+    /// when there is one ("connection refused: nothing listens there"), else the whole error.
+    static func describeConnection(_ error: any Error) -> String {
+        let text = "\(error)"
+        let known: [(String, String)] = [
+            ("Connection refused", "connection refused: nothing listens on that port"),
+            ("No route to host", "no route to the host"),
+            ("Network is unreachable", "the network is unreachable"),
+            ("Connection reset", "the connection was reset"),
+            ("Host is down", "the host is down"),
+        ]
+        if let (_, meaning) = known.first(where: { text.contains($0.0) }) { return meaning }
+        if text.contains("NXDOMAIN") || text.contains("Name or service not known") || text.contains("unknown host") {
+            return "the host name does not resolve"
+        }
+        return text
     }
 
     /// BoringSSL's reason code with what it usually means here, or the whole error.

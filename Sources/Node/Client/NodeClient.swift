@@ -100,7 +100,15 @@ public struct NodeClient: Sendable {
 
     public func status() async throws(NodeClientError) -> StatusBody { try await get(StatusBody.self, "/v1/status") }
 
-    public func health() async throws(NodeClientError) -> HealthBody { try await get(HealthBody.self, "/health") }
+    /// `GET /health`: the node's own judgement, whether it answered 200 (ok) or 503 (degraded).
+    public func health() async throws(NodeClientError) -> (httpStatus: Int, body: HealthBody) {
+        let exchange = exchange()
+        let reply = try await exchange.send(method: .GET, path: "/health")
+        guard reply.status == 200 || reply.status == 503 else { throw apiError(reply, exchange) }
+        do { return (reply.status, try JSONDecoder().decode(HealthBody.self, from: Data(reply.body))) } catch {
+            throw .malformedResponse(endpoint: exchange.endpoint, reason: "\(error)")
+        }
+    }
 
     /// Equivocation evidence the node stored, newest first.
     public func evidence(validator: UInt16? = nil) async throws(NodeClientError) -> EvidenceListBody {

@@ -12,11 +12,12 @@ public enum NodeClientError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String {
         switch self {
-        case .invalidURL(let text): "\"\(text)\" is not a node URL such as http://127.0.0.1:8080 or https://node-0.example:8443"
+        case .invalidURL(let text): "\"\(text)\" is not a node URL such as https://127.0.0.1:8100 or http://node-0.example:8100 (scheme, host, port; no path)"
         case .connectionFailed(let endpoint, let reason): "cannot reach the node at \(endpoint): \(reason); is it running?"
         case .timedOut(let endpoint, let millis): "the node at \(endpoint) did not answer within \(millis) ms"
         case .responseTooLarge(let endpoint, let maximum): "the answer from \(endpoint) is above \(maximum) bytes"
-        case .malformedResponse(let endpoint, let reason): "the answer from \(endpoint) is not what the API returns: \(reason)"
+        case .malformedResponse(let endpoint, let reason):
+            "the answer from \(endpoint) is not what the API returns: \(reason); is this a validator's client API port (apiPort in its node.json, 8100 + i on a testnet) and not its peer port?"
         case .api(let status, let code, let message): "the node refused the request (\(status) \(code)): \(message)"
         case .tls(let endpoint, let reason): "TLS with \(endpoint): \(reason)"
         }

@@ -1,3 +1,4 @@
+import Dispatch
 import LedgerCore
 import LedgerCrypto
 import Logging
@@ -31,6 +32,9 @@ public actor Mempool {
     private var nextArrival: UInt64 = 0
     private var counters = MempoolCounters()
     private var wasFull = false
+    /// Uptime (ns) when the mempool last went from empty to holding something; nil while
+    /// empty. With the node's last commit it tells a stall from an idle chain (`NodeHealth`).
+    private var holdingSince: UInt64?
 
     private struct SenderNonce: Hashable {
         let sender: Address
@@ -113,6 +117,7 @@ public actor Mempool {
         locations[transaction.id] = SenderNonce(sender: sender, nonce: transaction.nonce)
         nextArrival += 1
         bytesHeld += sizeBytes
+        if holdingSince == nil { holdingSince = DispatchTime.now().uptimeNanoseconds }
         return .accepted
     }
 
@@ -236,6 +241,7 @@ public actor Mempool {
         guard let entry = senders[location.sender]?.removeValue(forKey: location.nonce) else { return }
         if senders[location.sender]!.isEmpty { senders[location.sender] = nil }
         locations[entry.transaction.id] = nil
+        if locations.isEmpty { holdingSince = nil }
         bytesHeld -= entry.sizeBytes
         if entry.inFlight { counters.inFlight -= 1 }
         counters.removedByCommit += 1
@@ -256,6 +262,7 @@ public actor Mempool {
         var snapshot = counters
         snapshot.size = locations.count
         snapshot.bytes = bytesHeld
+        snapshot.holdingSinceUptimeNanos = holdingSince
         return snapshot
     }
 }

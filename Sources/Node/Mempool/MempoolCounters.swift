@@ -15,6 +15,8 @@ public struct MempoolCounters: Sendable, Hashable {
     public var signatureChecks: UInt64 = 0
     /// Transactions removed because a block committed them or made them stale.
     public var removedByCommit: UInt64 = 0
+    /// Uptime (ns) since which the mempool has held transactions without being empty; nil when empty.
+    public var holdingSinceUptimeNanos: UInt64?
 
     public init() {}
 

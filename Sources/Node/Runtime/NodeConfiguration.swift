@@ -38,6 +38,41 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
 
     public static let fileName = "node.json"
 
+    /// The values `logLevel` may take (swift-log's levels).
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case genesis, validatorKey, dataDirectory, apiHost, apiPort, peerListenHost, logLevel, apiCertificate, apiPrivateKey
+
+        static var allNames: Set<String> { Set(allCases.map(\.rawValue)) }
+    }
+
+    /// `genesis`, `validatorKey` and `apiPort` are required; the others have the defaults of
+    /// `init` (data, 127.0.0.1, info, plain HTTP).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        genesis = try container.decode(String.self, forKey: .genesis)
+        validatorKey = try container.decode(String.self, forKey: .validatorKey)
+        dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? "data"
+        apiHost = try container.decodeIfPresent(String.self, forKey: .apiHost) ?? "127.0.0.1"
+        apiPort = try container.decode(Int.self, forKey: .apiPort)
+        peerListenHost = try container.decodeIfPresent(String.self, forKey: .peerListenHost)
+        logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel) ?? "info"
+        apiCertificate = try container.decodeIfPresent(String.self, forKey: .apiCertificate)
+        apiPrivateKey = try container.decodeIfPresent(String.self, forKey: .apiPrivateKey)
+    }
+
+    /// A decoding error as a sentence that names the key, not Foundation's debug dump.
+    private static func describe(_ error: Error) -> String {
+        switch error as? DecodingError {
+        case .keyNotFound(let key, _)?: "the key \"\(key.stringValue)\" is missing"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            "\"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type (\(context.debugDescription))"
+        case .dataCorrupted(let context)?: "not JSON (\(context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription))"
+        default: "\(error)"
+        }
+    }
+
     /// Reads `home/node.json`, resolving relative paths against `home`.
     public static func load(home: String) throws(NodeError) -> NodeConfiguration {
         let path = (home as NSString).appendingPathComponent(fileName)
@@ -45,13 +80,28 @@ public struct NodeConfiguration: Codable, Sendable, Equatable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw .configuration("cannot read \(path): \(error.localizedDescription); create it with `greenledger testnet up` or see docs/operations.md")
         }
+        // A misspelt key would otherwise be dropped without a word and its default used.
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            let unknown = Set(object.keys).subtracting(CodingKeys.allNames).sorted()
+            guard unknown.isEmpty else {
+                throw .configuration("\(path): unknown key\(unknown.count == 1 ? "" : "s") \(unknown.map { "\"\($0)\"" }.joined(separator: ", ")); the keys are \(CodingKeys.allNames.sorted().joined(separator: ", ")) (docs/operations.md)")
+            }
+        }
         var configuration: NodeConfiguration
         do { configuration = try JSONDecoder().decode(NodeConfiguration.self, from: data) } catch {
-            throw .configuration("\(path) is not a valid node configuration: \(error)")
+            throw .configuration("\(path) is not a valid node configuration: \(describe(error))")
         }
-        guard (1...65_535).contains(configuration.apiPort) else { throw .configuration("\(path): apiPort must be 1…65535") }
+        guard (1...65_535).contains(configuration.apiPort) else { throw .configuration("\(path): apiPort must be 1…65535, got \(configuration.apiPort)") }
+        guard !configuration.apiHost.isEmpty else { throw .configuration("\(path): apiHost is empty; give an address to listen on, e.g. 127.0.0.1") }
+        guard logLevels.contains(configuration.logLevel) else {
+            throw .configuration("\(path): logLevel \"\(configuration.logLevel)\" is not one of \(logLevels.joined(separator: ", "))")
+        }
+        // Relative paths are relative to the home directory, which may itself be relative to
+        // the working directory (`--home node-0`): made absolute first, so "../genesis.json"
+        // from "node-0" is the working directory's genesis.json, not "/genesis.json".
+        let absoluteHome = home.hasPrefix("/") ? home : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(home)
         func resolve(_ value: String) -> String {
-            value.hasPrefix("/") ? value : URL(fileURLWithPath: home).appendingPathComponent(value).standardized.path
+            value.hasPrefix("/") ? value : URL(fileURLWithPath: absoluteHome).appendingPathComponent(value).standardized.path
         }
         configuration.genesis = resolve(configuration.genesis)
         configuration.validatorKey = resolve(configuration.validatorKey)

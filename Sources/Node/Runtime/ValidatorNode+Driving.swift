@@ -250,6 +250,7 @@ extension ValidatorNode {
         }
         nonces.update(from: state, accounts: accounts)
         counters.blocksCommitted += 1
+        lastCommitUptimeNanos = DispatchTime.now().uptimeNanoseconds
         counters.transactionsCommitted += block.transactions.count
         if let latency = commitLatency.committed(height: block.height, at: .now) { metricsRegistry.recordBlockCommit(latency) }
         let failed = execution.receipts.filter { !$0.succeeded }.count

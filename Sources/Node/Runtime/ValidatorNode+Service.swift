@@ -77,11 +77,20 @@ extension ValidatorNode: NodeService {
     public func status() async -> NodeStatus {
         let peers = await network.counters()
         let mempoolCounters = await mempool.snapshot()
+        let connected = peers.peers.filter(\.isConnected).count
+        let now = DispatchTime.now().uptimeNanoseconds
+        let progress = max(lastCommitUptimeNanos, mempoolCounters.holdingSinceUptimeNanos ?? now)
+        let viewTimeoutMillis = UInt64(genesis.consensus.viewTimeoutTicks) * UInt64(genesis.consensus.tickMillis)
+        let health = NodeHealth.assess(
+            reachableValidators: connected + 1, quorum: genesis.validatorSet.quorum, waitingTransactions: mempoolCounters.size,
+            millisSinceProgress: now > progress ? (now - progress) / 1_000_000 : 0,
+            stallMillis: NodeHealth.stallMillis(viewTimeoutMillis: viewTimeoutMillis))
         return NodeStatus(
             chainID: genesis.chainID, genesisHash: genesisHash, nodeName: name, height: state.height,
             lastBlockHash: state.lastBlockHash, view: replica.view,
             primary: genesis.validators[genesis.validatorSet.primary(of: replica.view)].name.value,
-            peersConnected: peers.peers.filter(\.isConnected).count, peersTotal: genesis.validators.count - 1,
-            mempoolSize: mempoolCounters.size, mempoolBytes: mempoolCounters.bytes)
+            peersConnected: connected, peersTotal: genesis.validators.count - 1,
+            mempoolSize: mempoolCounters.size, mempoolBytes: mempoolCounters.bytes,
+            secondsSinceCommit: now > lastCommitUptimeNanos ? (now - lastCommitUptimeNanos) / 1_000_000_000 : 0, health: health)
     }
 }

@@ -29,6 +29,8 @@ public actor ValidatorNode {
     let verifier = VerifiedSignatureCache()
     let logger: Logger
     let startedAt = Date()
+    /// Uptime (ns) of the last block commit, or of the start: the health check's progress mark.
+    var lastCommitUptimeNanos = DispatchTime.now().uptimeNanoseconds
 
     /// Events produced while handling an output (our own messages looped back, execution
     /// results), stepped before anything else.

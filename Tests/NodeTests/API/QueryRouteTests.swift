@@ -25,6 +25,23 @@ struct QueryRouteTests {
         }
     }
 
+    @Test("GET /health answers 503 with the problems while the node is degraded; /v1/status carries them")
+    func degradedHealth() async throws {
+        let service = try FakeNodeService()
+        service.health.withLock { $0 = NodeHealth(problems: [.noQuorum(reachable: 2, quorum: 3)]) }
+        let server = APIServer(service: service, configuration: loopbackConfiguration(), logger: quietAPILogger())
+        try await withRunningServer(server) { api in
+            let response = try await send(api, .get, "/health")
+            #expect(response.status == .serviceUnavailable)
+            let body = try decode(HealthBody.self, response)
+            #expect(body.status == "degraded")
+            #expect(body.problems?.map(\.code) == ["no-quorum"])
+            #expect(body.problems?.first?.message.contains("2 validators reachable including this one, a quorum is 3") == true)
+            let status = try decode(StatusBody.self, try await send(api, .get, "/v1/status"))
+            #expect(status.health == "degraded" && status.problems?.map(\.code) == ["no-quorum"])
+        }
+    }
+
     @Test("GET /v1/transactions/{id}: committed with checkable proofs, pending, unknown, bad id")
     func transactionStatus() async throws {
         try await withRunningServer(server) { api in

@@ -77,7 +77,7 @@ struct ClientTransportTests {
         let port = try #require(channel.localAddress?.port)
         let client = NodeClient(host: "127.0.0.1", port: port, requestTimeoutMillis: 5_000)
         for _ in 0..<200 {
-            #expect(try await client.health() == HealthBody(status: "ok"))
+            #expect(try await client.health().body == HealthBody(status: "ok"))
         }
         try await channel.close()
     }
@@ -88,7 +88,7 @@ struct ClientTransportTests {
         let channel = try await recovering.start()
         let port = try #require(channel.localAddress?.port)
         let client = NodeClient(host: "127.0.0.1", port: port, requestTimeoutMillis: 5_000)
-        #expect(try await client.health() == HealthBody(status: "ok"))
+        #expect(try await client.health().body == HealthBody(status: "ok"))
         #expect(recovering.acceptedCount == 3)
         try await channel.close()
 

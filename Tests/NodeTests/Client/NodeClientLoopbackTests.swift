@@ -38,7 +38,7 @@ struct NodeClientLoopbackTests {
         let service = try FakeNodeService(commitOnWait: true)
         try await withServer(service) { port in
             let client = NodeClient(host: "127.0.0.1", port: port, requestTimeoutMillis: 5_000)
-            #expect(try await client.health() == HealthBody(status: "ok"))
+            #expect(try await client.health().body == HealthBody(status: "ok"))
 
             let first = try service.consortium.transfer(from: 0, nonce: 1)
             let second = try service.consortium.transfer(from: 0, nonce: 2)

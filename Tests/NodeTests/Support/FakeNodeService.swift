@@ -17,6 +17,8 @@ final class FakeNodeService: NodeService {
     private let nonces = TestNonces()
     private let chain = Mutex<[CommittedBlock]>([])
     private let failQueries = Atomic<Bool>(false)
+    /// What `status()` reports as the node's health (healthy unless a test sets problems).
+    let health = Mutex(NodeHealth(problems: []))
     /// A real store of the genesis (accounts, no blocks) in a temporary directory, for the query routes.
     let queryDirectory: String
     private let ledgerQueries: LedgerQueries
@@ -104,7 +106,8 @@ final class FakeNodeService: NodeService {
         let (height, last) = chain.withLock { (UInt64($0.count), $0.last!.block.hash) }
         return NodeStatus(
             chainID: genesis.chainID, genesisHash: genesis.hash, nodeName: "validator-0", height: height, lastBlockHash: last, view: 0,
-            primary: "validator-0", peersConnected: 0, peersTotal: 0, mempoolSize: counters.size, mempoolBytes: counters.bytes)
+            primary: "validator-0", peersConnected: 0, peersTotal: 0, mempoolSize: counters.size, mempoolBytes: counters.bytes,
+            health: health.withLock { $0 })
     }
 
     func queries() throws(NodeServiceError) -> LedgerQueries {

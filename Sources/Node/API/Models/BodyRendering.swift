@@ -81,7 +81,19 @@ extension StatusBody {
             chainId: status.chainID.value, genesisHash: status.genesisHash.hex, nodeName: status.nodeName, height: status.height,
             lastBlockHash: status.lastBlockHash.hex, view: status.view, primary: status.primary,
             peersConnected: status.peersConnected, peersTotal: status.peersTotal, mempoolSize: status.mempoolSize,
-            mempoolBytes: status.mempoolBytes)
+            mempoolBytes: status.mempoolBytes, secondsSinceCommit: status.secondsSinceCommit,
+            health: status.health.isHealthy ? "ok" : "degraded",
+            problems: status.health.isHealthy ? nil : status.health.problems.map(HealthProblemBody.init))
+    }
+}
+
+extension HealthProblemBody {
+    public init(_ problem: NodeHealth.Problem) { self.init(code: problem.code, message: problem.description) }
+}
+
+extension HealthBody {
+    public init(_ health: NodeHealth) {
+        self.init(status: health.isHealthy ? "ok" : "degraded", problems: health.isHealthy ? nil : health.problems.map(HealthProblemBody.init))
     }
 }
 

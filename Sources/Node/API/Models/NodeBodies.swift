@@ -36,11 +36,21 @@ public struct StatusBody: Codable, Sendable, Hashable {
     public var peersTotal: Int
     public var mempoolSize: Int
     public var mempoolBytes: Int
+    /// Seconds since the node last committed a block (or started).
+    public var secondsSinceCommit: UInt64?
+    /// `"ok"` or `"degraded"`, as `GET /health` answers.
+    public var health: String?
+    /// Why the node is degraded; absent when it is healthy.
+    public var problems: [HealthProblemBody]?
 
     public init(
         chainId: String, genesisHash: String, nodeName: String, height: UInt64, lastBlockHash: String, view: UInt64,
-        primary: String, peersConnected: Int, peersTotal: Int, mempoolSize: Int, mempoolBytes: Int
+        primary: String, peersConnected: Int, peersTotal: Int, mempoolSize: Int, mempoolBytes: Int,
+        secondsSinceCommit: UInt64? = nil, health: String? = nil, problems: [HealthProblemBody]? = nil
     ) {
+        self.secondsSinceCommit = secondsSinceCommit
+        self.health = health
+        self.problems = problems
         self.chainId = chainId
         self.genesisHash = genesisHash
         self.nodeName = nodeName
@@ -55,9 +65,24 @@ public struct StatusBody: Codable, Sendable, Hashable {
     }
 }
 
-/// `GET /health`.
+/// `GET /health`: 200 `{"status": "ok"}`, or 503 `{"status": "degraded", "problems": [...]}`.
 public struct HealthBody: Codable, Sendable, Hashable {
     public var status: String
+    public var problems: [HealthProblemBody]?
 
-    public init(status: String) { self.status = status }
+    public init(status: String, problems: [HealthProblemBody]? = nil) {
+        self.status = status
+        self.problems = problems
+    }
+}
+
+/// One of `NodeHealth`'s problems: a stable `code` (`no-quorum`, `stalled`) and a sentence.
+public struct HealthProblemBody: Codable, Sendable, Hashable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
 }
