@@ -9,6 +9,8 @@ struct GreenFlowTally {
         guard receipt.succeeded else { return }
         switch transaction.payload {
         case .transferFunds(let body):
+            // A transfer to oneself moves nothing: never a green flow.
+            guard body.to != transaction.senderAddress else { return }
             add(category: body.category, currency: body.currency.value, amount: body.amount)
         case .allocateProceeds(let body):
             guard let project = state.projects[body.projectID], let bond = state.bonds[body.bondID] else { return }

@@ -14,11 +14,13 @@ struct ConsortiumPlan {
     let basePort: Int
     let members: [MemberSpec]
     let balances: [BalanceSpec]
+    /// The green-finance rules written into the genesis (format 2).
+    let rules: LedgerRules
 
     /// `validatorHosts`: empty (every validator on `host`) or one host per validator, in order.
     init(
         validators: Int, chainID: String, host: String, validatorHosts: [String] = [], basePort: Int,
-        members: [String], balances: [String]
+        members: [String], balances: [String], extraCurrencies: [String] = []
     ) throws {
         guard (1...Limits.validatorsMax).contains(validators) else {
             throw CLIError("--validators must be 1…\(Limits.validatorsMax)")
@@ -36,6 +38,13 @@ struct ConsortiumPlan {
         self.basePort = basePort
         self.members = try members.map(MemberSpec.init(parsing:))
         self.balances = try balances.map(BalanceSpec.init(parsing:))
+        var rules = LedgerRules.standard
+        for text in extraCurrencies {
+            let currency = try CurrencySpec.parse(text)
+            rules.currencies.removeAll { $0.code == currency.code }
+            rules.currencies.append(currency)
+        }
+        self.rules = rules
     }
 
     struct Created {
@@ -70,7 +79,7 @@ struct ConsortiumPlan {
             chainID: chainID, genesisTimeMillis: UInt64(Date().timeIntervalSince1970 * 1_000),
             validators: validatorInfos, members: memberList,
             balances: balances.map { InitialBalance(member: $0.member, currency: $0.currency, amount: $0.amount) },
-            consensus: ConsensusParameters())
+            consensus: ConsensusParameters(), rules: rules)
         do { try genesis.validate() } catch { throw CLIError("the consortium is not valid, nothing was written: \(error)") }
         if let existing = keys.first(where: { FileManager.default.fileExists(atPath: $0.path) }) {
             throw CLIError("\(existing.path) already exists; refusing to overwrite a key file, nothing was written (move it away or choose another directory)")
@@ -79,5 +88,19 @@ struct ConsortiumPlan {
         try genesis.jsonData().write(to: path)
         try FileModes.set(FileModes.sharedFile, at: path.path)
         return Created(genesis: genesis, genesisPath: path.path, keysDirectory: keysDirectory)
+    }
+}
+
+/// `--currency CODE:EXPONENT`: a currency the ledger will hold, with its ISO 4217 minor-unit
+/// exponent (SEK:2, KRW:0).
+enum CurrencySpec {
+    static func parse(_ text: String) throws -> CurrencyRule {
+        let parts = text.split(separator: ":").map(String.init)
+        guard parts.count == 2, let exponent = UInt8(parts[1]), let code = try? Identifier(parts[0]), CurrencyRule.isCodeShaped(code),
+            exponent <= LedgerRules.exponentMax
+        else {
+            throw CLIError("--currency \(text): expected CODE:EXPONENT with an ISO 4217 code and its minor-unit exponent 0…\(LedgerRules.exponentMax), e.g. SEK:2 or KRW:0")
+        }
+        return CurrencyRule(code: code, exponent: exponent)
     }
 }

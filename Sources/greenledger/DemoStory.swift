@@ -38,6 +38,9 @@ enum DemoStory {
             DemoStep("tuv-verifier", "attests 120 t CO2e of 2025 reductions; the report's SHA-256 goes on the ledger") { _ in
                 tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report])
             },
+            DemoStep("tuv-verifier", "attests the same report again — double counting", expect: .refusal(reasonContaining: "report-already-attested")) { _ in
+                tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report])
+            },
             DemoStep("cn-registry", "issues 100,000 serial-numbered credits (1 credit = 1 kg CO2e) to the project owner") { _ in
                 tx("issue-credits", as: "cn-registry", credits + ["--quantity", "100000", "--owner", owner])
             },

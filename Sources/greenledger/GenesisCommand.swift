@@ -59,6 +59,11 @@ struct GenesisCommand: ParsableCommand {
         @Option(name: .customLong("balance"), help: "An opening balance as NAME:CURRENCY:MINOR_UNITS; repeat for each.")
         var balances: [String] = []
 
+        @Option(name: .customLong("currency"), help: ArgumentHelp(
+            "A currency the ledger holds besides EUR, USD, GBP, CHF, CNY, JPY, as CODE:EXPONENT (ISO 4217 code and minor-unit exponent, e.g. SEK:2); repeat for each.",
+            valueName: "code:exponent"))
+        var currencies: [String] = []
+
         func validate() throws {
             try OptionCheck.count(validators, "--validators", in: 1...Limits.validatorsMax)
             try OptionCheck.basePort(basePort, "--base-port", count: validators)
@@ -73,11 +78,12 @@ struct GenesisCommand: ParsableCommand {
             let plan = try ConsortiumPlan(
                 validators: validators, chainID: chainID, host: host, validatorHosts: validatorHosts, basePort: basePort,
                 members: members.isEmpty ? DemoConsortium.members : members,
-                balances: members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances)
+                balances: members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances, extraCurrencies: currencies)
             let created = try plan.write(to: out)
             print("wrote \(created.genesisPath) for chain \(created.genesis.chainID)")
             print("genesis hash: \(created.genesis.hash)")
             print("validators:   \(created.genesis.validatorSet.toleranceSummary)")
+            print("rules:        \(RulesText.line(created.genesis.rules))")
             if let warning = created.genesis.validatorSet.toleranceWarning { print(warning) }
             print("keys in \(created.keysDirectory): \(validators) validators, \(created.genesis.members.count) members")
             for member in created.genesis.members {
@@ -122,6 +128,7 @@ struct GenesisCommand: ParsableCommand {
             print("chain id:     \(genesis.chainID)")
             print("genesis hash: \(genesis.hash)")
             print("validators:   \(genesis.validatorSet.toleranceSummary)")
+            print("rules:        \(RulesText.line(genesis.rules))")
             if let warning = genesis.validatorSet.toleranceWarning { print(warning) }
             for validator in genesis.validators { print("  \(validator.name) \(validator.host):\(validator.port)") }
             print("members:      \(genesis.members.count)")
@@ -144,8 +151,21 @@ struct GenesisCommand: ParsableCommand {
         var validators: [Validator]
         var members: [Member]
         var balances: [Balance]
+        var rules: Rules?
+
+        struct Rules: Encodable {
+            struct Currency: Encodable { var code: String, exponent: UInt8 }
+            var currencies: [Currency]
+            var attestationKgMax: ExactAmount
+            var issuanceMax: ExactAmount
+        }
 
         init(_ genesis: Genesis) {
+            rules = genesis.rules.map { rules in
+                Rules(
+                    currencies: rules.currencies.map { Rules.Currency(code: $0.code.value, exponent: $0.exponent) },
+                    attestationKgMax: ExactAmount(rules.attestationKgMax), issuanceMax: ExactAmount(rules.issuanceMax))
+            }
             chainId = genesis.chainID.value
             genesisHash = genesis.hash.hex
             quorum = genesis.validatorSet.quorum
@@ -201,5 +221,14 @@ struct BalanceSpec {
             currency = try Identifier(parts[1])
         } catch { throw CLIError("--balance \(text): \(error)") }
         self.amount = amount
+    }
+}
+
+/// The genesis rules in one line for people.
+enum RulesText {
+    static func line(_ rules: LedgerRules?) -> String {
+        guard let rules else { return "none (a format-1 genesis: no currency list or limits)" }
+        let currencies = rules.currencies.map { "\($0.code) (\($0.exponent) decimal\($0.exponent == 1 ? "" : "s"))" }.joined(separator: ", ")
+        return "currencies \(currencies); at most \(AmountFormat.kg(rules.attestationKgMax)) per attestation, \(AmountFormat.grouped(String(rules.issuanceMax))) credits per issuance"
     }
 }

@@ -74,8 +74,14 @@ struct LoadBench: AsyncParsableCommand {
         let started = Date()
         let tally = await withTaskGroup(of: LoadTally.self) { group in
             for index in 0..<senders {
+                // The next sender's account; a lone sender pays another member (a transfer to
+                // oneself is refused by a format-2 genesis, and would be no flow anyway).
+                let own = keys[index].publicKey.address
+                let recipient = keys.count > 1
+                    ? keys[(index + 1) % keys.count].publicKey.address
+                    : genesis.members.first { $0.address != own }?.address ?? own
                 let sender = LoadSender(
-                    name: names[index], key: keys[index], recipient: keys[(index + 1) % keys.count].publicKey.address,
+                    name: names[index], key: keys[index], recipient: recipient,
                     chainID: genesis.chainID, clients: clients, firstNode: index % clients.count, batch: batch,
                     settleSeconds: settleSeconds, log: log)
                 group.addTask { await sender.run(until: deadline) }

@@ -33,15 +33,21 @@ struct NodeCommand: ParsableCommand {
         func run() async throws {
             let configuration: NodeConfiguration
             do { configuration = try NodeConfiguration.load(home: home) } catch { throw CLIError("\(error)") }
-            // HOME/node.pid: what `node stop`, `testnet status` and `testnet down` read. A live
-            // process already named there is another node on this home: refuse, before the
-            // store is opened twice.
-            let pidFile = NodePIDFile(home: home)
-            if let other = pidFile.runningPID(), other != getpid() {
-                throw CLIError("a node already runs on \(home) (pid \(other)); stop it with `greenledger node stop --home \(home)`")
+            // One node per home, before the store is opened twice: HOME/node.lock, held until
+            // this process ends. HOME/node.pid tells `node stop` and `testnet status` its pid.
+            guard let homeLock = try NodeHomeLock(home: home) else {
+                let other = NodePIDFile(home: home).runningPID().map { " (pid \($0))" } ?? ""
+                throw CLIError("a node already runs on \(home)\(other); stop it with `greenledger node stop --home \(home)`")
             }
-            do { try pidFile.write(getpid()) } catch { throw CLIError("cannot write \(pidFile.path): \(error.localizedDescription)") }
-            defer { pidFile.remove(ifOwnedBy: getpid()) }
+            let pidFile = NodePIDFile(home: home)
+            do { try pidFile.write(getpid()) } catch {
+                // A read-only home (configuration under /etc) still runs; only `node stop` needs the file.
+                ProgressOutput.line("warning: cannot write \(pidFile.path) (\(error.localizedDescription)); `greenledger node stop` will not find this node")
+            }
+            defer {
+                pidFile.remove(ifOwnedBy: getpid())
+                withExtendedLifetime(homeLock) {}
+            }
             let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
@@ -92,8 +98,14 @@ struct NodeCommand: ParsableCommand {
         func run() throws {
             let pidFile = NodePIDFile(home: home)
             guard let pid = pidFile.runningPID() else {
-                print("no node is running on \(home) (\(pidFile.path) names no live process)")
+                guard !NodeHomeLock.isHeld(home: home) else {
+                    throw CLIError("a node runs on \(home) but \(pidFile.path) does not name it; stop it by its process (it holds \(home)/node.lock)")
+                }
+                print("no node is running on \(home)")
                 return
+            }
+            guard kill(pid, 0) == 0 else {
+                throw CLIError("cannot signal the node on \(home) (pid \(pid)): \(String(cString: strerror(errno))); run this as the node's user")
             }
             let killed = LocalProcess.stop([pid], graceSeconds: graceSeconds)
             pidFile.remove(ifOwnedBy: pid)

@@ -119,7 +119,8 @@ enum LocalProcess {
     static func isAlive(_ pid: pid_t) -> Bool {
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { return false }
-        guard kill(pid, 0) == 0 else { return false }
+        // EPERM: it exists but belongs to another user (a node run as a service account).
+        guard kill(pid, 0) == 0 || errno == EPERM else { return false }
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let close = stat.lastIndex(of: ")")
         else { return true }

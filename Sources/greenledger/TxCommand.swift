@@ -108,6 +108,21 @@ struct TransactionSubmitter {
             do { return try Genesis(contentsOfFile: path) } catch { throw CLIError("--genesis \(path): \(error)") }
         }
         if common.wait && trusted == nil { throw CLIError("--wait checks the commit against your genesis: give --genesis FILE") }
+        // Refusals the CLI can see without the node, before a nonce is spent.
+        if case .transferFunds(let transfer) = payload, transfer.to == key.publicKey.address {
+            throw CLIError("--to is your own address: a transfer to yourself moves nothing and is not a green flow")
+        }
+        if let rules = trusted?.rules {
+            let currency: Identifier? =
+                switch payload {
+                case .transferFunds(let transfer): transfer.currency
+                case .issueBond(let bond): bond.currency
+                default: nil
+                }
+            if let currency, rules.currency(currency) == nil {
+                throw CLIError("--currency \(currency) is not one of this ledger's currencies: \(rules.currencies.map(\.code.value).joined(separator: ", ")) (codes are case-sensitive)")
+            }
+        }
         let client: NodeClient
         do { client = try NodeEndpoint.client(url: common.node, caOption: common.caFile) } catch { throw CLIError("--node: \(error)") }
         do {

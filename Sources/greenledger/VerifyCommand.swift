@@ -42,8 +42,8 @@ struct VerifyCommand: AsyncParsableCommand {
     var to: UInt64?
 
     func run() async throws {
-        let showText = !json
-        let report = try await target.audit(fromHeight: from, toHeight: to) { line in if showText { print(line) } }
+        // Progress on stderr, as `report` does: stdout holds only the verdict (text or JSON).
+        let report = try await target.audit(fromHeight: from, toHeight: to) { line in ProgressOutput.line(line) }
         if json {
             print(try CLIJSON.render(report))
         } else {

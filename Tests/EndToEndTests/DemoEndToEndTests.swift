@@ -16,6 +16,7 @@ struct DemoEndToEndTests {
         #expect(first.output.contains("RETIREMENT CERTIFICATE"))
         #expect(first.output.contains("beneficiary  Acme Steel AG"))
         #expect(first.output.contains("refused as it must be: credits solar-gansu-1/2025/1 are retired and can never move again (credits-retired)"), "\(first.output)")
+        #expect(first.output.contains("is already attested (solar-gansu-1 vintage 2025); one report counts once (report-already-attested)"), "\(first.output)")
         #expect(first.output.contains("refused as it must be: project mall-retrofit-1 is green-buildings, not among bond GB-2026-01's eligible categories"), "\(first.output)")
         // The regulator's part: queries, one record proven offline, every node audited, reports.
         #expect(first.output.contains("1 retirements at height"), "\(first.output)")

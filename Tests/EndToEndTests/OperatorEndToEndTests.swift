@@ -90,6 +90,13 @@ struct OperatorEndToEndTests {
             let status = try? net.run(["status", "--node", "http://127.0.0.1:\(net.apiBasePort)", "--genesis", "\(out)/genesis.json"])
             return status?.status == 1 && status?.output.contains("no quorum: 2 validators reachable including this one, a quorum is 3") == true
         }
+        // A transaction sent while nothing can commit: accepted, not committed, and the error
+        // names the command that checks on it later.
+        let fund = try net.run(["keys", "show", "\(out)/keys/fund.pem", "--json"])
+        let fundAddress = try #require((try JSONSerialization.jsonObject(with: Data(fund.output.utf8)) as? [String: Any])?["address"] as? String, "\(fund.output)")
+        let stuck = try net.run(["tx", "transfer", "--key", "\(out)/keys/bank.pem", "--to", fundAddress, "--amount", "100", "--category", "renewable-energy",
+                                 "--node", "http://127.0.0.1:\(net.apiBasePort)", "--genesis", "\(out)/genesis.json", "--wait", "--wait-seconds", "1"])
+        #expect(stuck.status == 1 && stuck.output.contains("not committed within 1 s; it is accepted and may still commit — check with: greenledger query tx "), "\(stuck.output)")
         let health = try await NodeClient(url: "http://127.0.0.1:\(net.apiBasePort)").health()
         #expect(health.httpStatus == 503 && health.body.status == "degraded" && health.body.problems?.first?.code == "no-quorum")
         let restarted = try net.run(["testnet", "up", "--dir", out, "--timeout", "90"], timeoutSeconds: 150)
@@ -156,5 +163,17 @@ struct OperatorEndToEndTests {
         #expect(genesisJSON["chainId"] as? String == "greenledger-testnet" && firstBalance["amount"] is String, "\(shown.output)")
         let text = try net.run(["genesis", "show", genesisPath])
         #expect(text.output.contains("green-bank 10,000,000.00 EUR") && text.output.contains("city-issuer issuer+participant"), "\(text.output)")
+        #expect(text.output.contains("rules:        currencies EUR (2 decimals)") && text.output.contains("JPY (0 decimals)"), "\(text.output)")
+
+        // Refusals the CLI sees before signing cost no nonce: a transfer to oneself, a currency
+        // the genesis does not list (eur is not EUR).
+        let bank = try net.key("green-bank").publicKey.address.description
+        let toSelf = try net.run(["tx", "transfer", "--key", "\(net.directory)/keys/green-bank.pem", "--to", bank, "--amount", "5", "--category", "renewable-energy"] + node)
+        #expect(toSelf.status == 1 && toSelf.output.contains("a transfer to yourself moves nothing"), "\(toSelf.output)")
+        let lower = try net.run(["tx", "transfer", "--key", "\(net.directory)/keys/green-bank.pem", "--to", owner, "--amount", "5", "--currency", "eur",
+                                 "--category", "renewable-energy", "--genesis", genesisPath] + node)
+        #expect(lower.status == 1 && lower.output.contains("--currency eur is not one of this ledger's currencies: EUR, USD"), "\(lower.output)")
+        let account = try net.run(["query", "account", "green-bank", "--genesis", genesisPath, "--json"] + node)
+        #expect((try JSONSerialization.jsonObject(with: Data(account.output.utf8)) as? [String: Any])?["nonce"] as? Int == 1, "\(account.output)")
     }
 }

@@ -74,7 +74,7 @@ struct TestnetEndToEndTests {
         let backup = 2
         try net.killHard(backup)
         for round in 0..<4 {
-            try await wallet.transfer(from: members[round % 2], to: "green-bank", amount: 7, via: [0, 1, 3][round % 3])
+            try await wallet.transfer(from: members[round % 2], to: "solar-owner", amount: 7, via: [0, 1, 3][round % 3])
         }
         // It comes back, reloads its store and journal, and catches up.
         _ = try net.up()

@@ -13,7 +13,8 @@ final class TestLedger {
 
     /// Members: bank (participant, EUR 1,000,000.00), fund (participant), owner (participant),
     /// verifier, registry, issuer (EUR 5,000,000.00), issuer2 (EUR 10,000.00), auditor.
-    init(extraBalances: [InitialBalance] = [], stateRootLag: UInt32 = 1, validateGenesis: Bool = true) throws {
+    /// `rules`: a format-2 genesis with these green-finance rules; nil, a format-1 genesis.
+    init(extraBalances: [InitialBalance] = [], stateRootLag: UInt32 = 1, validateGenesis: Bool = true, rules: LedgerRules? = nil) throws {
         let roles: [(String, [Role])] = [
             ("bank", [.participant]), ("fund", [.participant]), ("owner", [.participant]), ("verifier", [.verifier]),
             ("registry", [.registry]), ("issuer", [.issuer]), ("issuer2", [.issuer]), ("auditor", [.auditor]),
@@ -36,7 +37,7 @@ final class TestLedger {
                 InitialBalance(member: "issuer", currency: "EUR", amount: 500_000_000),
                 InitialBalance(member: "issuer2", currency: "EUR", amount: 1_000_000),
             ] + extraBalances,
-            consensus: ConsensusParameters(stateRootLag: stateRootLag))
+            consensus: ConsensusParameters(stateRootLag: stateRootLag), rules: rules)
         if validateGenesis { try genesis.validate() }
         state = LedgerState(genesis: genesis)
     }
@@ -85,8 +86,8 @@ final class TestLedger {
         .registerProject(RegisterProject(projectID: projectID, name: "Solar farm", category: category, location: "Gansu", owner: address(owner)))
     }
 
-    func attest(_ projectID: Identifier, vintage: UInt16 = 2025, _ quantity: UInt64) -> Payload {
-        .attestReduction(AttestReduction(projectID: projectID, vintage: vintage, quantityKg: quantity, reportDigest: SHA256.hash(Array("report".utf8))))
+    func attest(_ projectID: Identifier, vintage: UInt16 = 2025, _ quantity: UInt64, report: String = "report") -> Payload {
+        .attestReduction(AttestReduction(projectID: projectID, vintage: vintage, quantityKg: quantity, reportDigest: SHA256.hash(Array(report.utf8))))
     }
 
     func issue(_ projectID: Identifier, vintage: UInt16 = 2025, first: UInt64, _ quantity: UInt64, to owner: String = "bank") -> Payload {

@@ -29,6 +29,9 @@ public final class GreenActivity: ReplayObserver {
         for (transaction, receipt) in zip(block.transactions, receipts) where receipt.succeeded {
             switch transaction.payload {
             case .transferFunds(let body):
+                // A transfer to oneself moves nothing: never a green flow (format-1 chains
+                // committed them; a format-2 genesis refuses them).
+                guard body.to != transaction.senderAddress else { continue }
                 add(FlowKey(day: day, category: body.category, currency: body.currency.value), body.amount)
             case .allocateProceeds(let body):
                 guard let project = state.projects[body.projectID], let bond = state.bonds[body.bondID] else { continue }

@@ -11,6 +11,9 @@ public enum AmountFormat {
         "JPY": 0, "KES": 2, "KRW": 0, "KWD": 3, "MAD": 2, "MXN": 2, "MYR": 2, "NGN": 2, "NOK": 2, "NZD": 2, "OMR": 3,
         "PEN": 2, "PHP": 2, "PKR": 2, "PLN": 2, "QAR": 2, "RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3,
         "TRY": 2, "TWD": 2, "UAH": 2, "USD": 2, "VND": 0, "XOF": 0, "ZAR": 2,
+        // Every other ISO 4217 code whose exponent is not 2.
+        "BIF": 0, "DJF": 0, "GNF": 0, "KMF": 0, "PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VUV": 0, "XAF": 0, "XPF": 0,
+        "IQD": 3, "LYD": 3, "CLF": 4, "UYW": 4,
     ]
 
     /// The minor-unit exponent of `currency`, nil when it is not an ISO 4217 code listed here.

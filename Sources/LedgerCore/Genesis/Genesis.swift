@@ -4,7 +4,10 @@ import LedgerCrypto
 /// opening balances and the consensus parameters. Its hash (`hash`, over the canonical
 /// encoding, not the JSON text) is the trust anchor every vote, handshake and audit binds to.
 public struct Genesis: Hashable, Sendable {
-    public static let formatVersion: UInt8 = 1
+    /// 1: no `rules`; 2: with `rules` (`LedgerRules`). The version follows from the content, so a
+    /// format-1 genesis keeps its bytes and its hash.
+    public static let formatVersion: UInt8 = 2
+    public var formatVersion: UInt8 { rules == nil ? 1 : 2 }
     static let hashDomain = Array("GL/v1/genesis".utf8)
 
     public var chainID: Identifier
@@ -13,11 +16,14 @@ public struct Genesis: Hashable, Sendable {
     public var members: [Member]
     public var balances: [InitialBalance]
     public var consensus: ConsensusParameters
+    /// The consortium's green-finance rules (format 2); nil in a format-1 genesis.
+    public var rules: LedgerRules?
 
     public init(
         chainID: Identifier, genesisTimeMillis: UInt64, validators: [ValidatorInfo], members: [Member],
-        balances: [InitialBalance], consensus: ConsensusParameters
+        balances: [InitialBalance], consensus: ConsensusParameters, rules: LedgerRules? = nil
     ) {
+        self.rules = rules
         self.chainID = chainID
         self.genesisTimeMillis = genesisTimeMillis
         self.validators = validators

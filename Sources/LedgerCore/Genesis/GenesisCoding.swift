@@ -2,24 +2,26 @@ import LedgerCrypto
 
 extension Genesis: CanonicalCodable {
     public func encode(to writer: inout CanonicalWriter) {
-        writer.write(Genesis.formatVersion)
+        writer.write(formatVersion)
         writer.write(chainID)
         writer.write(genesisTimeMillis)
         writer.write(validators, maximum: Limits.validatorsMax)
         writer.write(members, maximum: Limits.membersMax)
         writer.write(balances, maximum: Limits.membersMax * 16)
         writer.write(consensus)
+        if let rules { writer.write(rules) }
     }
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
         let version = try reader.readUInt8("genesis version")
-        guard version == Genesis.formatVersion else { throw .unsupportedVersion(type: "genesis", version: version) }
+        guard version == 1 || version == 2 else { throw .unsupportedVersion(type: "genesis", version: version) }
         chainID = try reader.read(Identifier.self)
         genesisTimeMillis = try reader.readUInt64("genesis time")
         validators = try reader.readArray(of: ValidatorInfo.self, maximum: Limits.validatorsMax, "validators")
         members = try reader.readArray(of: Member.self, maximum: Limits.membersMax, "members")
         balances = try reader.readArray(of: InitialBalance.self, maximum: Limits.membersMax * 16, "balances")
         consensus = try reader.read(ConsensusParameters.self)
+        rules = version == 2 ? try reader.read(LedgerRules.self) : nil
     }
 }
 

@@ -46,6 +46,37 @@ struct GenesisDocument: Codable {
     var members: [MemberDocument]
     var balances: [BalanceDocument]
     var consensus: ConsensusDocument
+    /// Present in a format-2 genesis: the consortium's currencies and bounds.
+    var rules: RulesDocument?
+
+    struct RulesDocument: Codable {
+        struct Currency: Codable {
+            var code: String
+            var exponent: UInt8
+            enum CodingKeys: String, CodingKey, CaseIterable { case code, exponent }
+            init(code: String, exponent: UInt8) { (self.code, self.exponent) = (code, exponent) }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+                code = try container.decode(String.self, forKey: .code)
+                exponent = try container.decodeWholeNumber(UInt8.self, forKey: .exponent)
+            }
+        }
+        var currencies: [Currency]
+        var attestationKgMax: UInt64
+        var issuanceMax: UInt64
+        enum CodingKeys: String, CodingKey, CaseIterable { case currencies, attestationKgMax, issuanceMax }
+        init(_ rules: LedgerRules) {
+            currencies = rules.currencies.map { Currency(code: $0.code.value, exponent: $0.exponent) }
+            attestationKgMax = rules.attestationKgMax
+            issuanceMax = rules.issuanceMax
+        }
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
+            currencies = try container.decode([Currency].self, forKey: .currencies)
+            attestationKgMax = try container.decodeWholeNumber(UInt64.self, forKey: .attestationKgMax)
+            issuanceMax = try container.decodeWholeNumber(UInt64.self, forKey: .issuanceMax)
+        }
+    }
 
     struct ValidatorDocument: Codable {
         var name: String
@@ -140,7 +171,7 @@ struct GenesisDocument: Codable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case chainID, genesisTimeMillis, validators, members, balances, consensus
+        case chainID, genesisTimeMillis, validators, members, balances, consensus, rules
     }
 
     init(from decoder: any Decoder) throws {
@@ -151,6 +182,7 @@ struct GenesisDocument: Codable {
         members = try container.decode([MemberDocument].self, forKey: .members)
         balances = try container.decodeIfPresent([BalanceDocument].self, forKey: .balances) ?? []
         consensus = try container.decode(ConsensusDocument.self, forKey: .consensus)
+        rules = try container.decodeIfPresent(RulesDocument.self, forKey: .rules)
     }
 
     init(_ genesis: Genesis) {
@@ -162,6 +194,7 @@ struct GenesisDocument: Codable {
         members = genesis.members.map { MemberDocument(name: $0.name.value, publicKey: $0.publicKey.hex, roles: $0.roles.map(\.name)) }
         balances = genesis.balances.map { BalanceDocument(member: $0.member.value, currency: $0.currency.value, amount: $0.amount) }
         consensus = ConsensusDocument(genesis.consensus)
+        rules = genesis.rules.map(RulesDocument.init)
     }
 
     func genesis() throws(LedgerError) -> Genesis {
@@ -205,9 +238,17 @@ struct GenesisDocument: Codable {
                 member: try identifier(balance.member, "\(field).member"),
                 currency: try identifier(balance.currency, "\(field).currency"), amount: balance.amount))
         }
+        var ledgerRules: LedgerRules?
+        if let rules {
+            var currencies: [CurrencyRule] = []
+            for (index, currency) in rules.currencies.enumerated() {
+                currencies.append(CurrencyRule(code: try identifier(currency.code, "rules.currencies[\(index)].code"), exponent: currency.exponent))
+            }
+            ledgerRules = LedgerRules(currencies: currencies, attestationKgMax: rules.attestationKgMax, issuanceMax: rules.issuanceMax)
+        }
         return Genesis(
             chainID: try identifier(chainID, "chainID"), genesisTimeMillis: genesisTimeMillis, validators: validatorInfos,
-            members: memberList, balances: balanceList, consensus: consensus.parameters)
+            members: memberList, balances: balanceList, consensus: consensus.parameters, rules: ledgerRules)
     }
 }
 
@@ -245,7 +286,7 @@ extension KeyedDecodingContainer {
             let rule = "must be a whole number from \(T.min) to \(T.max)"
             let found: String
             if let value = try? decode(Int64.self, forKey: key) {
-                found = "\(value) is negative"
+                found = value < 0 ? "\(value) is negative" : "\(value) is too large"
             } else if let value = try? decode(Double.self, forKey: key) {
                 found = value == value.rounded() ? "\(value) is too large" : "\(value) is not a whole number (amounts are minor units, e.g. 1250 for EUR 12.50)"
             } else {

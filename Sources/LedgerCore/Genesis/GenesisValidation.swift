@@ -58,6 +58,11 @@ extension Genesis {
             guard funded.insert([balance.member.value, balance.currency.value]).inserted else {
                 throw .invalidGenesis(field: field, reason: "\(balance.member) already has a \(balance.currency) balance")
             }
+            if let rules, rules.currency(balance.currency) == nil {
+                throw .invalidGenesis(
+                    field: "\(field).currency",
+                    reason: "\(balance.currency) is not one of the ledger's currencies (rules.currencies: \(rules.currencies.map(\.code.value).joined(separator: ", ")))")
+            }
             let (total, overflow) = totals[balance.currency, default: 0].addingReportingOverflow(balance.amount)
             guard !overflow else {
                 throw .invalidGenesis(field: "\(field).amount", reason: "the total of \(balance.currency) would exceed \(UInt64.max) minor units")
@@ -65,6 +70,7 @@ extension Genesis {
             totals[balance.currency] = total
         }
         try consensus.validate()
+        try rules?.validate()
     }
 
     static func isValidHost(_ host: String) -> Bool {

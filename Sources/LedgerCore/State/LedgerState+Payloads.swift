@@ -40,6 +40,10 @@ extension LedgerState {
 
     private func transferFunds(_ body: TransferFunds, _ request: PayloadRequest) -> TransactionFailure? {
         guard body.amount > 0 else { return TransactionFailure(.zeroAmount, "the amount must be above zero") }
+        guard genesis.rules == nil || body.to != request.sender else {  // INVARIANT(no-self-transfer)
+            return TransactionFailure(.selfTransfer, "a transfer to oneself moves nothing; it is not a green flow")
+        }
+        if let failure = listedCurrency(body.currency) { return failure }
         guard membersByAddress[body.to] != nil else {  // INVARIANT(recipient-is-member)
             return TransactionFailure(.unknownRecipient, "recipient \(body.to) is not a member of this ledger")
         }
@@ -67,7 +71,35 @@ extension LedgerState {
         return nil
     }
 
+    /// With genesis rules: `currency` must be one of the ledger's currencies.
+    private func listedCurrency(_ currency: Identifier) -> TransactionFailure? {
+        guard let rules = genesis.rules else { return nil }
+        guard rules.currency(currency) != nil else {  // INVARIANT(currency-listed)
+            return TransactionFailure(
+                .unknownCurrency,
+                "\(currency) is not one of this ledger's currencies (\(rules.currencies.map(\.code.value).joined(separator: ", ")); codes are case-sensitive")
+        }
+        return nil
+    }
+
+    /// With genesis rules: a name, beneficiary or reason must hold more than spaces.
+    private func filled(_ text: Text, _ what: String) -> TransactionFailure? {
+        guard genesis.rules == nil || !LedgerState.isBlank(text) else {  // INVARIANT(names-not-empty)
+            return TransactionFailure(.emptyField, "\(what) is empty; a record must say it")
+        }
+        return nil
+    }
+
+    /// The Unicode White_Space scalars Text may hold (it holds no control characters), listed
+    /// here rather than asked of the Unicode tables: a consensus rule must not move with the
+    /// Unicode version of whichever Swift runtime a validator or an auditor runs.
+    static let blankScalars = Set<UInt32>([0x20, 0xA0, 0x1680, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000] + Array(0x2000...0x200A))
+
+    /// True when `text` is empty or only spaces.
+    static func isBlank(_ text: Text) -> Bool { text.value.unicodeScalars.allSatisfy { blankScalars.contains($0.value) } }
+
     private func registerProject(_ body: RegisterProject, _ request: PayloadRequest) -> TransactionFailure? {
+        if let failure = filled(body.name, "the project's name") { return failure }
         guard projects[body.projectID] == nil else {  // INVARIANT(project-unique)
             return TransactionFailure(.projectExists, "project \(body.projectID) is already registered")
         }
@@ -84,6 +116,16 @@ extension LedgerState {
         guard body.quantityKg > 0 else { return TransactionFailure(.zeroAmount, "the attested quantity must be above zero") }
         guard projects[body.projectID] != nil else {
             return TransactionFailure(.unknownProject, "project \(body.projectID) is not registered")
+        }
+        if let rules = genesis.rules {
+            guard body.quantityKg <= rules.attestationKgMax else {  // INVARIANT(attestation-within-limit)
+                return TransactionFailure(.exceedsLimit, "\(body.quantityKg) kg is above this ledger's limit of \(rules.attestationKgMax) kg per attestation")
+            }
+            guard attestedReports[body.reportDigest] == nil else {  // INVARIANT(report-attested-once)
+                let earlier = attestedReports[body.reportDigest].map { "\($0.projectID) vintage \($0.vintage)" } ?? ""
+                return TransactionFailure(
+                    .reportAlreadyAttested, "the verification report \(body.reportDigest.shortHex)… is already attested (\(earlier)); one report counts once")
+            }
         }
         let key = ProjectVintage(projectID: body.projectID, vintage: body.vintage)
         var account = vintages[key] ?? VintageAccount()
@@ -108,6 +150,9 @@ extension LedgerState {
         }
         guard membersByAddress[body.owner] != nil else {
             return TransactionFailure(.unknownRecipient, "owner \(body.owner) is not a member of this ledger")
+        }
+        guard genesis.rules.map({ body.quantity <= $0.issuanceMax }) ?? true else {  // INVARIANT(issuance-within-limit)
+            return TransactionFailure(.exceedsLimit, "\(body.quantity) credits is above this ledger's limit of \(genesis.rules?.issuanceMax ?? 0) per issuance")
         }
         let key = ProjectVintage(projectID: body.projectID, vintage: body.vintage)
         var account = vintages[key] ?? VintageAccount()
@@ -181,6 +226,7 @@ extension LedgerState {
         case .failure(let failure): return failure
         case .success(let found): block = found
         }
+        if let failure = filled(body.beneficiary, "the beneficiary") ?? filled(body.reason, "the reason") { return failure }
         let key = ProjectVintage(projectID: block.id.projectID, vintage: block.id.vintage)
         var account = vintages[key]!
         var (head, tail) = split(block, first: body.quantity)
@@ -198,6 +244,7 @@ extension LedgerState {
             return TransactionFailure(.bondExists, "bond \(body.bondID) already exists")
         }
         guard body.faceValue > 0 else { return TransactionFailure(.zeroAmount, "the face value must be above zero") }
+        if let failure = listedCurrency(body.currency) { return failure }
         guard !body.eligibleCategories.isEmpty else {
             return TransactionFailure(.invalidBond, "a green bond needs at least one eligible category")
         }

@@ -19,6 +19,9 @@ public final class LedgerState {
     public private(set) var creditBlocks: [CreditBlockID: CreditBlock] = [:]
     public private(set) var bonds: [Identifier: Bond] = [:]
     public private(set) var allocations: [BondProject: UInt64] = [:]
+    /// Every attested verification report's SHA-256 → where it was attested. Derived from the
+    /// attestations (not a leaf of its own), so it is rebuilt on restore and changes no root.
+    public private(set) var attestedReports: [Digest: ProjectVintage] = [:]
 
     let membersByAddress: [Address: Member]
     /// What may be in a block of this chain at all (also what consensus checks before voting).
@@ -66,7 +69,9 @@ public final class LedgerState {
             case .project(let project): projects[project.projectID] = project
             case .vintage(let key, let account): vintages[key] = account
             case .attestation(let attestation):
-                attestations[ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage), default: []].append(attestation)
+                let key = ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage)
+                attestations[key, default: []].append(attestation)
+                if attestedReports[attestation.reportDigest] == nil { attestedReports[attestation.reportDigest] = key }
             case .creditBlock(let block): creditBlocks[block.id] = block
             case .bond(let bond): bonds[bond.bondID] = bond
             case .allocation(let key, let amount): allocations[key] = amount
@@ -272,6 +277,7 @@ public final class LedgerState {
     func appendAttestation(_ attestation: Attestation) {
         let key = ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage)
         attestations[key, default: []].append(attestation)
+        if attestedReports[attestation.reportDigest] == nil { attestedReports[attestation.reportDigest] = key }
         markDirty(.attestation(key, sequence: attestation.sequence))
     }
     func setCreditBlock(_ block: CreditBlock) { creditBlocks[block.id] = block; markDirty(.creditBlock(block.id)) }

@@ -70,6 +70,13 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
     case notAMember = 21
     case invalidSignature = 22
     case wrongChain = 23
+    /// The next five are the rules of a format-2 genesis (`LedgerRules`); a format-1 chain never
+    /// produces them.
+    case selfTransfer = 24
+    case unknownCurrency = 25
+    case exceedsLimit = 26
+    case reportAlreadyAttested = 27
+    case emptyField = 28
 
     public var name: String {
         switch self {
@@ -96,6 +103,11 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
         case .notAMember: "not-a-member"
         case .invalidSignature: "invalid-signature"
         case .wrongChain: "wrong-chain"
+        case .selfTransfer: "self-transfer"
+        case .unknownCurrency: "unknown-currency"
+        case .exceedsLimit: "exceeds-limit"
+        case .reportAlreadyAttested: "report-already-attested"
+        case .emptyField: "empty-field"
         }
     }
 }

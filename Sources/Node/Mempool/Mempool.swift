@@ -32,9 +32,6 @@ public actor Mempool {
     private var nextArrival: UInt64 = 0
     private var counters = MempoolCounters()
     private var wasFull = false
-    /// Uptime (ns) when the mempool last went from empty to holding something; nil while
-    /// empty. With the node's last commit it tells a stall from an idle chain (`NodeHealth`).
-    private var holdingSince: UInt64?
 
     private struct SenderNonce: Hashable {
         let sender: Address
@@ -113,11 +110,11 @@ public actor Mempool {
         if let decided = precheck(transaction, sizeBytes: sizeBytes) { return decided }
         let sender = transaction.senderAddress
         senders[sender, default: [:]][transaction.nonce] = PendingEntry(
-            transaction: transaction, sizeBytes: sizeBytes, arrival: nextArrival, inFlight: false)
+            transaction: transaction, sizeBytes: sizeBytes, arrival: nextArrival, inFlight: false,
+            admittedUptimeNanos: DispatchTime.now().uptimeNanoseconds)
         locations[transaction.id] = SenderNonce(sender: sender, nonce: transaction.nonce)
         nextArrival += 1
         bytesHeld += sizeBytes
-        if holdingSince == nil { holdingSince = DispatchTime.now().uptimeNanoseconds }
         return .accepted
     }
 
@@ -241,7 +238,6 @@ public actor Mempool {
         guard let entry = senders[location.sender]?.removeValue(forKey: location.nonce) else { return }
         if senders[location.sender]!.isEmpty { senders[location.sender] = nil }
         locations[entry.transaction.id] = nil
-        if locations.isEmpty { holdingSince = nil }
         bytesHeld -= entry.sizeBytes
         if entry.inFlight { counters.inFlight -= 1 }
         counters.removedByCommit += 1
@@ -262,7 +258,14 @@ public actor Mempool {
         var snapshot = counters
         snapshot.size = locations.count
         snapshot.bytes = bytesHeld
-        snapshot.holdingSinceUptimeNanos = holdingSince
+        // Only transactions a block could carry now: each sender's next nonce. One waiting behind
+        // a gap (its predecessor lost or sent elsewhere) is not the network's to commit, and
+        // must not make an idle, working chain look stalled.
+        for (sender, queue) in senders {
+            guard let next = queue[nonces.committedNonce(of: sender) &+ 1] else { continue }
+            snapshot.ready += 1
+            snapshot.oldestReadyUptimeNanos = min(snapshot.oldestReadyUptimeNanos ?? .max, next.admittedUptimeNanos)
+        }
         return snapshot
     }
 }

@@ -15,8 +15,10 @@ public struct MempoolCounters: Sendable, Hashable {
     public var signatureChecks: UInt64 = 0
     /// Transactions removed because a block committed them or made them stale.
     public var removedByCommit: UInt64 = 0
-    /// Uptime (ns) since which the mempool has held transactions without being empty; nil when empty.
-    public var holdingSinceUptimeNanos: UInt64?
+    /// Senders whose next nonce is held: transactions a block could carry now.
+    public var ready = 0
+    /// Admission uptime (ns) of the longest-waiting of those; nil when none is ready.
+    public var oldestReadyUptimeNanos: UInt64?
 
     public init() {}
 

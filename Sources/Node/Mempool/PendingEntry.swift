@@ -9,6 +9,8 @@ struct PendingEntry: Sendable {
     let arrival: UInt64
     /// Handed out by `nextBatch` and neither committed nor released yet.
     var inFlight: Bool
+    /// When it was admitted (uptime): how long a proposable transaction has waited (`NodeHealth`).
+    let admittedUptimeNanos: UInt64
 }
 
 /// A transaction `nextBatch` could hand out, with the key that orders it.

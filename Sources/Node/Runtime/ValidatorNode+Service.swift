@@ -79,10 +79,12 @@ extension ValidatorNode: NodeService {
         let mempoolCounters = await mempool.snapshot()
         let connected = peers.peers.filter(\.isConnected).count
         let now = DispatchTime.now().uptimeNanoseconds
-        let progress = max(lastCommitUptimeNanos, mempoolCounters.holdingSinceUptimeNanos ?? now)
+        // Waiting counts from the later of the last commit and the oldest proposable
+        // transaction's admission: an idle chain just sent a transaction is not stalled.
+        let progress = max(lastCommitUptimeNanos, mempoolCounters.oldestReadyUptimeNanos ?? now)
         let viewTimeoutMillis = UInt64(genesis.consensus.viewTimeoutTicks) * UInt64(genesis.consensus.tickMillis)
         let health = NodeHealth.assess(
-            reachableValidators: connected + 1, quorum: genesis.validatorSet.quorum, waitingTransactions: mempoolCounters.size,
+            reachableValidators: connected + 1, quorum: genesis.validatorSet.quorum, waitingTransactions: mempoolCounters.ready,
             millisSinceProgress: now > progress ? (now - progress) / 1_000_000 : 0,
             stallMillis: NodeHealth.stallMillis(viewTimeoutMillis: viewTimeoutMillis))
         return NodeStatus(
