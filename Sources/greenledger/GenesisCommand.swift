@@ -64,6 +64,16 @@ struct GenesisCommand: ParsableCommand {
             valueName: "code:exponent"))
         var currencies: [String] = []
 
+        @Flag(help: "Print JSON: the genesis as `genesis show --json` prints it, with the key files and validator homes written.")
+        var json = false
+
+        struct Created: Encodable {
+            var genesisFile: String
+            var keys: String
+            var homes: [String]
+            var genesis: GenesisSummary
+        }
+
         func validate() throws {
             try OptionCheck.count(validators, "--validators", in: 1...Limits.validatorsMax)
             try OptionCheck.basePort(basePort, "--base-port", count: validators)
@@ -80,6 +90,16 @@ struct GenesisCommand: ParsableCommand {
                 members: members.isEmpty ? DemoConsortium.members : members,
                 balances: members.isEmpty && balances.isEmpty ? DemoConsortium.balances : balances, extraCurrencies: currencies)
             let created = try plan.write(to: out)
+            for (index, home) in homes.enumerated() {
+                let configuration = NodeConfiguration(
+                    genesis: "../genesis.json", validatorKey: "../keys/validator-\(index).pem", dataDirectory: "data",
+                    apiHost: apiHost, apiPort: apiBasePort + index)
+                try FileModes.createPrivateDirectory(home)
+                try configuration.write(home: home)
+            }
+            if json {
+                return print(try CLIJSON.render(Created(genesisFile: created.genesisPath, keys: created.keysDirectory, homes: homes, genesis: GenesisSummary(created.genesis))))
+            }
             print("wrote \(created.genesisPath) for chain \(created.genesis.chainID)")
             print("genesis hash: \(created.genesis.hash)")
             print("validators:   \(created.genesis.validatorSet.toleranceSummary)")
@@ -90,13 +110,6 @@ struct GenesisCommand: ParsableCommand {
                 print("  \(member.name.value.padding(toLength: 16, withPad: " ", startingAt: 0)) \(member.roles.map(\.name).joined(separator: "+").padding(toLength: 22, withPad: " ", startingAt: 0)) \(member.address)")
             }
             for balance in created.genesis.balances { print("  balance \(balance.member): \(AmountFormat.money(balance.amount, balance.currency.value))") }
-            for (index, home) in homes.enumerated() {
-                let configuration = NodeConfiguration(
-                    genesis: "../genesis.json", validatorKey: "../keys/validator-\(index).pem", dataDirectory: "data",
-                    apiHost: apiHost, apiPort: apiBasePort + index)
-                try FileModes.createPrivateDirectory(home)
-                try configuration.write(home: home)
-            }
             print("validator homes: \(homes.first ?? "")…node-\(validators - 1) (node.json: genesis, key, data directory, client API on \(apiHost):\(apiBasePort)+i)")
             print("""
 

@@ -91,6 +91,11 @@ struct NodeCommand: ParsableCommand {
         @Option(help: "Seconds to wait for a clean exit before SIGKILL (1…600).")
         var graceSeconds: Double = 30
 
+        @Flag(help: "Print JSON: {home, pid, stopped, killed}.")
+        var json = false
+
+        struct Outcome: Encodable { var home: String, pid: Int32?, stopped: Bool, killed: Bool }
+
         func validate() throws {
             try OptionCheck.seconds(graceSeconds, "--grace-seconds", in: 1...600)
         }
@@ -101,6 +106,7 @@ struct NodeCommand: ParsableCommand {
                 guard !NodeHomeLock.isHeld(home: home) else {
                     throw CLIError("a node runs on \(home) but \(pidFile.path) does not name it; stop it by its process (it holds \(home)/node.lock)")
                 }
+                if json { return print(try CLIJSON.render(Outcome(home: home, pid: nil, stopped: false, killed: false))) }
                 print("no node is running on \(home)")
                 return
             }
@@ -109,6 +115,7 @@ struct NodeCommand: ParsableCommand {
             }
             let killed = LocalProcess.stop([pid], graceSeconds: graceSeconds)
             pidFile.remove(ifOwnedBy: pid)
+            if json { return print(try CLIJSON.render(Outcome(home: home, pid: pid, stopped: true, killed: !killed.isEmpty))) }
             print("stopped the node on \(home) (pid \(pid))\(killed.isEmpty ? "" : " — it did not exit in \(Int(graceSeconds)) s and was killed")")
         }
     }

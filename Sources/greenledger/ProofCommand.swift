@@ -48,6 +48,15 @@ struct ProofCommand: ParsableCommand {
         @Option(help: "A genesis you trust: check the proof against it before writing.")
         var genesis: String?
 
+        @Flag(help: "Print JSON: the file written and the record it proves.")
+        var json = false
+
+        struct Written: Encodable {
+            var file: String
+            var checkedAgainstGenesis: Bool
+            var record: ProofSummary
+        }
+
         func validate() throws {
             guard Digest(hex: id) != nil else { throw ValidationError("\(id) is not a transaction id: expected 64 hex digits") }
             try OptionCheck.seconds(waitSeconds, "--wait-seconds", in: 0...3_600)
@@ -68,6 +77,9 @@ struct ProofCommand: ParsableCommand {
             }
             try ProofFile(proof: proof).write(to: out)
             let summary = ProofSummary(proof)
+            if json {
+                return print(try CLIJSON.render(Written(file: out, checkedAgainstGenesis: trusted != nil, record: summary)))
+            }
             print("transaction \(summary.transactionId): \(summary.kind) from \(summary.sender) (nonce \(summary.nonce))")
             print("in block \(summary.height) at \(summary.blockTime), position \(summary.position); receipt certified by block \(summary.receiptCertifiedByHeight)")
             if let failure = proof.receipt.failure {

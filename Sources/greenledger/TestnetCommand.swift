@@ -71,6 +71,12 @@ struct TestnetCommand: ParsableCommand {
             valueName: "count"))
         var loadAccounts: Int?
 
+        @Flag(help: "Print the running testnet as JSON at the end (progress goes to stderr).")
+        var json = false
+
+        /// A line for people: stdout, or stderr with --json so stdout holds only the JSON.
+        private func say(_ line: String) { if json { ProgressOutput.line(line) } else { print(line) } }
+
         func validate() throws {
             try OptionCheck.seconds(timeout, "--timeout", in: 1...3_600)
             let count = nodes ?? 4
@@ -102,13 +108,13 @@ struct TestnetCommand: ParsableCommand {
             let running = selected.filter { layout.runningPID($0) != nil }
             guard running.count < selected.count else {
                 if let index = selection.index {
-                    print("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); nothing to do")
+                    say("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); nothing to do")
                     return
                 }
                 throw CLIError("a testnet is already running in \(options.dir) (\(running.count) validators); stop it with `greenledger testnet down --dir \(options.dir)`")
             }
-            for index in running { print("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); leaving it") }
-            if !isNew && selection.index == nil { print("restarting the testnet in \(options.dir) (data kept)") }
+            for index in running { say("node-\(index) is already running (pid \(layout.runningPID(index) ?? 0)); leaving it") }
+            if !isNew && selection.index == nil { say("restarting the testnet in \(options.dir) (data kept)") }
             let genesis = try Genesis(contentsOfFile: layout.genesisPath)
             guard existing.count == genesis.validators.count else {
                 throw CLIError("\(options.dir) has \(existing.count) validator homes for the \(genesis.validators.count) validators of its genesis; write the missing node-i/node.json (docs/operations.md)")
@@ -128,10 +134,14 @@ struct TestnetCommand: ParsableCommand {
             for (index, _) in endpoints where !running.contains(index) {
                 let pid = try LocalProcess.spawnDetached(executable, ["node", "start", "--home", layout.nodeHome(index)], logPath: layout.logPath(index))
                 try "\(pid)\n".write(toFile: layout.pidPath(index), atomically: true, encoding: .utf8)
-                print("started node-\(index) (pid \(pid)), log \(layout.logPath(index))")
+                say("started node-\(index) (pid \(pid)), log \(layout.logPath(index))")
             }
             try await waitUntilConnected(layout, endpoints)
-            if selection.index == nil { printNextSteps(layout, genesis, endpoints) }
+            if json {
+                print(try CLIJSON.render(TestnetSummary(layout: layout, genesis: genesis, endpoints: endpoints)))
+            } else if selection.index == nil {
+                printNextSteps(layout, genesis, endpoints)
+            }
         }
 
         /// First-run options on an existing testnet would be ignored: refuse the ones that
@@ -182,7 +192,7 @@ struct TestnetCommand: ParsableCommand {
                 configuration.apiPrivateKey = TestnetLayout.apiKeyFile
                 try configuration.write(home: home)
             }
-            print("created a \(nodes)-validator testnet in \(layout.directory), genesis \(created.genesis.hash.shortHex); client APIs over HTTPS, CA \(layout.caPath)")
+            say("created a \(nodes)-validator testnet in \(layout.directory), genesis \(created.genesis.hash.shortHex); client APIs over HTTPS, CA \(layout.caPath)")
         }
 
         private func waitUntilConnected(_ layout: TestnetLayout, _ endpoints: [(Int, NodeConfiguration)]) async throws {
@@ -215,7 +225,7 @@ struct TestnetCommand: ParsableCommand {
                     ? ", views " + views.keys.sorted().map { "\($0): \(views[$0]!)" }.joined(separator: ", ")
                     : ""
                 let line = "  \(ready)/\(endpoints.count) validators connected to all their peers\(viewText)"
-                if line != lastLine { print(line); lastLine = line }
+                if line != lastLine { say(line); lastLine = line }
                 // One validator started alone joins the others' view by itself; only a whole
                 // network needs a quorum in one view before it can commit.
                 if ready == endpoints.count, let sharedView, sharedView.value >= min(quorum, endpoints.count) { return }
@@ -255,6 +265,30 @@ struct TestnetCommand: ParsableCommand {
             next.append("  \(command) testnet status --dir \(layout.directory)")
             next.append("  \(command) testnet down --dir \(layout.directory)")
             print(next.joined(separator: "\n"))
+        }
+    }
+}
+
+/// `testnet up --json`: the running testnet.
+struct TestnetSummary: Encodable {
+    struct Node: Encodable { var name: String, pid: Int32?, api: String, log: String }
+    var directory: String
+    var chainId: String
+    var genesisHash: String
+    var genesis: String
+    var ca: String?
+    var keys: String
+    var nodes: [Node]
+
+    init(layout: TestnetLayout, genesis: Genesis, endpoints: [(Int, NodeConfiguration)]) {
+        directory = layout.directory
+        chainId = genesis.chainID.value
+        genesisHash = genesis.hash.hex
+        self.genesis = layout.genesisPath
+        ca = endpoints.contains { $0.1.apiCertificate != nil } ? layout.caPath : nil
+        keys = layout.keysDirectory
+        nodes = endpoints.map { index, configuration in
+            Node(name: "node-\(index)", pid: layout.runningPID(index), api: layout.apiURL(configuration), log: layout.logPath(index))
         }
     }
 }

@@ -16,6 +16,11 @@ extension TestnetCommand {
         @OptionGroup var options: Options
         @OptionGroup var selection: NodeSelection
 
+        @Flag(help: "Print JSON: the validators stopped, and whether any had to be killed.")
+        var json = false
+
+        struct Stopped: Encodable { var name: String, pid: Int32, killed: Bool }
+
         func run() throws {
             let layout = TestnetLayout(directory: options.dir)
             let indices = layout.nodeIndices()
@@ -24,8 +29,11 @@ extension TestnetCommand {
             // All at once: a validator stopping alone would wait for peers that are stopping too.
             let running = selected.compactMap { index in layout.runningPID(index).map { (index, $0) } }
             let killed = LocalProcess.stop(running.map(\.1))
+            for (index, _) in running { try? FileManager.default.removeItem(atPath: layout.pidPath(index)) }
+            if json {
+                return print(try CLIJSON.render(["stopped": running.map { Stopped(name: "node-\($0.0)", pid: $0.1, killed: killed.contains($0.1)) }]))
+            }
             for (index, pid) in running {
-                try? FileManager.default.removeItem(atPath: layout.pidPath(index))
                 print("stopped node-\(index) (pid \(pid))\(killed.contains(pid) ? " — it did not exit in 10 s and was killed" : "")")
             }
             if let index = selection.index {

@@ -32,6 +32,10 @@ struct OperatorEndToEndTests {
             #expect(!result.output.contains("Fatal error") && !result.output.contains("Stack dump"), "\(result.output)")
         }
         for created in ["a", "b", "c", "d"] { #expect(!FileManager.default.fileExists(atPath: "\(net.directory)/\(created)")) }
+
+        let initJSON = try net.run(["genesis", "init", "--out", "\(net.directory)/e", "--validators", "4", "--json"])
+        let created = try #require(try JSONSerialization.jsonObject(with: Data(initJSON.output.utf8)) as? [String: Any], "\(initJSON.output)")
+        #expect((created["homes"] as? [String])?.count == 4 && (created["genesis"] as? [String: Any])?["rules"] != nil, "\(initJSON.output)")
     }
 
     @Test("genesis init → testnet up --dir → stop and start one validator (node start from a relative home) → status exits 1 on trouble")
@@ -83,6 +87,8 @@ struct OperatorEndToEndTests {
         let stop = try net.run(["node", "stop", "--home", "node-1"], timeoutSeconds: 60, workingDirectory: out)
         #expect(stop.status == 0 && stop.output.contains("stopped the node on node-1 (pid \(process.processIdentifier))"), "\(stop.output)")
         #expect(!process.isRunning)
+        let stopAgain = try net.run(["node", "stop", "--home", "node-1", "--json"], workingDirectory: out)
+        #expect((try JSONSerialization.jsonObject(with: Data(stopAgain.output.utf8)) as? [String: Any])?["stopped"] as? Bool == false, "\(stopAgain.output)")
 
         // Two of four down: the survivors cannot reach a quorum, and say so.
         _ = try net.run(["testnet", "down", "--dir", out, "--node", "2"], timeoutSeconds: 60)
@@ -106,6 +112,10 @@ struct OperatorEndToEndTests {
 
         let unknown = try net.run(["query", "tx", String(repeating: "0", count: 64), "--node", "http://127.0.0.1:\(net.apiBasePort)"])
         #expect(unknown.status == 1 && unknown.output.contains("is neither pending nor committed"), "\(unknown.output)")
+
+        let downJSON = try net.run(["testnet", "down", "--dir", out, "--json"], timeoutSeconds: 60)
+        let stopped = try #require((try JSONSerialization.jsonObject(with: Data(downJSON.output.utf8)) as? [String: Any])?["stopped"] as? [[String: Any]], "\(downJSON.output)")
+        #expect(stopped.compactMap { $0["name"] as? String }.sorted() == ["node-0", "node-1", "node-2", "node-3"], "\(downJSON.output)")
     }
 
     @Test("errors say what to do, and --json on tx, keys, genesis and verify-proof gives amounts as strings and API key spellings")
@@ -149,9 +159,13 @@ struct OperatorEndToEndTests {
         let outcome = try #require(try JSONSerialization.jsonObject(with: Data(sent.output.utf8)) as? [String: Any], "\(sent.output)")
         #expect(outcome["status"] as? String == "committed" && (outcome["receipt"] as? [String: Any])?["success"] as? Bool == true)
         let id = try #require(outcome["id"] as? String)
+        let shownTransaction = try net.run(["query", "tx", id] + node)
+        #expect(shownTransaction.status == 0 && shownTransaction.output.contains("kind        transfer-funds")
+            && shownTransaction.output.contains("amount      12.50 EUR") && shownTransaction.output.contains("receipt     success"), "\(shownTransaction.output)")
         let proofPath = "\(net.directory)/transfer.proof.json"
-        let proof = try net.run(["proof", "tx", id, "--out", proofPath] + node)
-        #expect(proof.status == 0, "\(proof.output)")
+        let proof = try net.run(["proof", "tx", id, "--out", proofPath, "--json"] + node)
+        let written = try #require(try JSONSerialization.jsonObject(with: Data(proof.output.utf8)) as? [String: Any], "\(proof.output)")
+        #expect(proof.status == 0 && written["file"] as? String == proofPath && (written["record"] as? [String: Any])?["transactionId"] as? String == id)
         let verdict = try net.run(["verify-proof", proofPath, "--genesis", genesisPath, "--json"])
         let verdictJSON = try #require(try JSONSerialization.jsonObject(with: Data(verdict.output.utf8)) as? [String: Any], "\(verdict.output)")
         #expect(verdict.status == 0 && verdictJSON["valid"] as? Bool == true && (verdictJSON["record"] as? [String: Any])?["transactionId"] as? String == id)
