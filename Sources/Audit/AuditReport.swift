@@ -44,10 +44,15 @@ public struct AuditReport: Codable, Sendable {
 
     /// Exact sums (decimal strings in JSON): a total never wraps or saturates.
     public struct CreditSummary: Codable, Sendable, Equatable {
+        /// Every attestation as made; `revokedKg` of it was withdrawn later.
         public var attestedKg: ExactAmount = .zero
+        public var revokedKg: ExactAmount = .zero
         public var issuedKg: ExactAmount = .zero
         public var retiredKg: ExactAmount = .zero
+        public var cancelledKg: ExactAmount = .zero
         public var retirements: UInt64 = 0
+        /// Revocations, cancellations, suspensions and reinstatements.
+        public var corrections: UInt64 = 0
     }
 
     public struct BondLine: Codable, Sendable, Equatable {

@@ -22,6 +22,15 @@ struct GreenFlowTally {
         case .retireCredits(let body):
             credits.retiredKg += body.quantity
             credits.retirements += 1
+        case .revokeAttestation(let body):
+            let key = ProjectVintage(projectID: body.projectID, vintage: body.vintage)
+            credits.revokedKg += state.attestations[key]?[Int(body.sequence)].quantityKg ?? 0
+            credits.corrections += 1
+        case .cancelCredits(let body):
+            credits.cancelledKg += body.quantity
+            credits.corrections += 1
+        case .suspendCredits, .reinstateCredits:
+            credits.corrections += 1
         case .registerProject, .transferCredits, .issueBond:
             break
         }

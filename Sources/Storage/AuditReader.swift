@@ -62,9 +62,12 @@ public final class AuditReader {
     /// Every row of the queryable state tables, as text, sorted.
     public func stateTableRows() throws(StorageError) -> [StateTables.Row] {
         var rows: [StateTables.Row] = []
+        let version = try schemaVersion() ?? Schema.version
         for table in Schema.stateTables {
+            // An older store lacks the columns added since: it holds no such records, so NULL.
+            let missing = [String](repeating: SQLiteValue.null.comparableText, count: Schema.columnsAdded(to: table, after: version))
             for row in try database.query("SELECT * FROM \(table)") {
-                rows.append(StateTables.Row(table: table, values: row.map(\.comparableText)))
+                rows.append(StateTables.Row(table: table, values: row.map(\.comparableText) + missing))
             }
         }
         return rows.sorted()

@@ -80,6 +80,7 @@ public final class LedgerStore {
         for row in rows { if let key = row[0].text, let value = row[1].blob { meta[key] = value } }
         guard !meta.isEmpty else {
             try database.transaction { () throws(StorageError) in
+                try migrate(from: 1)
                 try database.query("INSERT INTO meta (key, value) VALUES ('schema_version', ?)", [.blob(Array(String(Schema.version).utf8))])
                 try database.query("INSERT INTO meta (key, value) VALUES ('genesis_hash', ?)", [.blob(genesisHash.bytes)])
                 try database.query("INSERT INTO meta (key, value) VALUES ('genesis', ?)", [.blob(genesis.canonicalBytes)])
@@ -88,10 +89,24 @@ public final class LedgerStore {
             return
         }
         let version = meta["schema_version"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? -1
+        if (1..<Schema.version).contains(version) {
+            try database.transaction { () throws(StorageError) in
+                try migrate(from: version)
+                try database.query("UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(Array(String(Schema.version).utf8))])
+            }
+            return try checkOrWriteMeta()
+        }
         guard version == Schema.version else { throw .schemaVersion(found: version, supported: Schema.version) }
         let stored = meta["genesis_hash"].flatMap { Digest(bytes: $0) }
         guard stored == genesisHash else {
             throw .otherChain(storedGenesis: stored?.hex ?? "unknown", expectedGenesis: genesisHash.hex)
+        }
+    }
+
+    /// Runs every migration after `version`, inside the caller's transaction.
+    private func migrate(from version: Int64) throws(StorageError) {
+        for next in (version + 1)...Schema.version {
+            for statement in Schema.migrations[next] ?? [] { try database.execute(statement) }
         }
     }
 

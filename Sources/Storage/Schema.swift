@@ -1,7 +1,33 @@
-/// The SQLite schema. `version` changes whenever a table changes; a data directory of another
-/// version is refused with a clear error rather than misread.
+/// The SQLite schema. `version` changes whenever a table changes; a data directory of a
+/// newer version is refused with a clear error rather than misread, and an older one is
+/// migrated when a node opens it (`migrations`).
 enum Schema {
-    static let version: Int64 = 1
+    static let version: Int64 = 2
+
+    /// What each version adds to the one before, as statements run in one transaction when a
+    /// node opens an older store (and on a new store, after `statements`). Version 2: the
+    /// format-2 records — a project's details, an attestation's monitoring period and
+    /// revocation, a credit block's hold — as nullable columns at the end of their tables, so
+    /// a version-1 row reads as a format-1 record.
+    static let migrations: [Int64: [String]] = [
+        2: addedInVersion2.map { "ALTER TABLE \($0.table) ADD COLUMN \($0.column)" } + [
+            "CREATE INDEX IF NOT EXISTS credit_blocks_by_hold ON credit_blocks (hold)",
+        ],
+    ]
+
+    static let addedInVersion2: [(table: String, column: String)] = [
+        ("projects", "host_country TEXT"), ("projects", "methodology TEXT"), ("projects", "program TEXT"),
+        ("attestations", "period_start TEXT"), ("attestations", "period_end TEXT"), ("attestations", "revoked_reason TEXT"),
+        ("attestations", "revoked_height INTEGER"), ("attestations", "revocation_transaction TEXT"),
+        ("credit_blocks", "hold TEXT"), ("credit_blocks", "hold_reason TEXT"), ("credit_blocks", "hold_height INTEGER"),
+        ("credit_blocks", "hold_transaction TEXT"),
+    ]
+
+    /// How many columns `table` gained after `version`: a read-only audit of an older store
+    /// reads them as NULL.
+    static func columnsAdded(to table: String, after version: Int64) -> Int {
+        version < 2 ? addedInVersion2.filter { $0.table == table }.count : 0
+    }
 
     static let statements = """
         CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -73,8 +99,9 @@ enum Schema {
         \(evidenceTable)
         """
 
-    /// Indexes for the client API's filters (`LedgerQueries`). Only indexes, all IF NOT EXISTS:
-    /// a store of this version gains them when a node opens it, so `version` is unchanged.
+    /// The tables as version 1 made them (`migrations` brings them up to `version`). Indexes
+    /// for the client API's filters (`LedgerQueries`): only indexes, all IF NOT EXISTS, so a
+    /// store gains them when a node opens it.
     static let queryIndexes = """
         CREATE INDEX IF NOT EXISTS projects_by_owner ON projects (owner);
         CREATE INDEX IF NOT EXISTS projects_by_category ON projects (category);

@@ -47,27 +47,40 @@ public enum StateTables {
                      [.text(address.description), .text(currency.value), .amount(amount)])
                 }
         case .project(let project):
-            [("INSERT INTO projects (project_id, name, category, location, owner, registered_height) VALUES (?, ?, ?, ?, ?, ?)",
+            [("""
+              INSERT INTO projects (project_id, name, category, location, owner, registered_height, host_country, methodology, program)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """,
               [.text(project.projectID.value), .text(project.name.value), .text(project.category.name), .text(project.location.value),
-               .text(project.owner.description), .amount(project.registeredAtHeight)])]
+               .text(project.owner.description), .amount(project.registeredAtHeight), .optionalText(project.details?.hostCountry.value),
+               .optionalText(project.details?.methodology.value), .optionalText(project.details?.program.value)])]
         case .vintage(let key, let account):
             [("INSERT INTO vintages (project_id, vintage, attested_kg, issued_kg, retired_kg, attestation_count) VALUES (?, ?, ?, ?, ?, ?)",
               [.text(key.projectID.value), .integer(Int64(key.vintage)), .amount(account.attestedKg), .amount(account.issuedKg),
                .amount(account.retiredKg), .integer(Int64(account.attestationCount))])]
         case .attestation(let attestation):
-            [("INSERT INTO attestations (project_id, vintage, sequence, verifier, quantity_kg, report_sha256, height) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [("""
+              INSERT INTO attestations (project_id, vintage, sequence, verifier, quantity_kg, report_sha256, height, period_start, period_end,
+                revoked_reason, revoked_height, revocation_transaction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              """,
               [.text(attestation.projectID.value), .integer(Int64(attestation.vintage)), .integer(Int64(attestation.sequence)),
                .text(attestation.verifier.description), .amount(attestation.quantityKg), .text(attestation.reportDigest.hex),
-               .amount(attestation.height)])]
+               .amount(attestation.height), .optionalText(attestation.monitoringPeriod?.start.description),
+               .optionalText(attestation.monitoringPeriod?.end.description), .optionalText(attestation.revocation?.reason.value),
+               attestation.revocation.map { .amount($0.height) } ?? .null, .optionalText(attestation.revocation?.transactionID.hex)])]
         case .creditBlock(let block):
             [("""
               INSERT INTO credit_blocks (project_id, vintage, first_serial, last_serial, quantity, owner, retired, beneficiary, reason,
-                retired_height, retirement_transaction) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                retired_height, retirement_transaction, hold, hold_reason, hold_height, hold_transaction)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
               """,
               [.text(block.id.projectID.value), .integer(Int64(block.id.vintage)), .amount(block.id.firstSerial), .amount(block.lastSerial),
                .amount(block.quantity), .text(block.owner.description), .integer(block.retirement == nil ? 0 : 1),
                block.retirement.map { .text($0.beneficiary.value) } ?? .null, block.retirement.map { .text($0.reason.value) } ?? .null,
-               block.retirement.map { .amount($0.height) } ?? .null, block.retirement.map { .text($0.transactionID.hex) } ?? .null])]
+               block.retirement.map { .amount($0.height) } ?? .null, block.retirement.map { .text($0.transactionID.hex) } ?? .null,
+               .optionalText(block.hold.map { $0.kind == .cancelled ? CreditStatus.cancelled.rawValue : CreditStatus.suspended.rawValue }),
+               .optionalText(block.hold?.correction.reason.value), block.hold.map { .amount($0.correction.height) } ?? .null,
+               .optionalText(block.hold?.correction.transactionID.hex)])]
         case .bond(let bond):
             [("INSERT INTO bonds (bond_id, issuer, currency, face_value, term_months, eligible_categories, allocated) VALUES (?, ?, ?, ?, ?, ?, ?)",
               [.text(bond.bondID.value), .text(bond.issuer.description), .text(bond.currency.value), .amount(bond.faceValue),
@@ -92,6 +105,8 @@ public enum StateTables {
 }
 
 extension SQLiteValue {
+    static func optionalText(_ text: String?) -> SQLiteValue { text.map { .text($0) } ?? .null }
+
     /// A textual form in which equal stored and rendered values compare equal.
     var comparableText: String {
         switch self {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The green-finance story the demo plays, in order: a solar project's reductions attested,
-/// credits issued, bought and retired for a beneficiary; a green bond issued and allocated;
-/// an ineligible allocation and a double retirement refused; a regulator queries the ledger,
+/// credits issued, bought and retired for a beneficiary; a correction (credits cancelled, with
+/// its reason); a green bond issued and allocated; an ineligible allocation, a double
+/// retirement, a late revocation and the sale of cancelled credits refused; a regulator queries the ledger,
 /// proves one record offline, audits every node and prints the reports.
 enum DemoStory {
     static func steps(_ context: DemoContext) throws -> [DemoStep] {
@@ -27,19 +28,21 @@ enum DemoStory {
             ["tx", kind, "--key", context.keyPath(member)] + arguments + node + ["--genesis", genesis, "--wait"]
         }
         let credits = ["--project", solar, "--vintage", "2025", "--first-serial", "1"]
+        let period = ["--monitoring-start", "2025-01-01", "--monitoring-end", "2025-12-31"]
+        let ownersCredits = ["--project", solar, "--vintage", "2025", "--first-serial", "5001"]
 
         return [
             DemoStep("solar-owner", "registers the Gansu PV plant as a renewable-energy project") { _ in
-                tx("register-project", as: "solar-owner", ["--id", solar, "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu, CN"])
+                tx("register-project", as: "solar-owner", ["--id", solar, "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu", "--host-country", "CN", "--methodology", "ACM0002", "--program", "cdm"])
             },
             DemoStep("city-issuer", "registers a shopping-mall retrofit as a green-buildings project") { _ in
-                tx("register-project", as: "city-issuer", ["--id", mall, "--name", "Retrofit of the Riverside mall", "--category", "green-buildings", "--location", "Lyon, FR"])
+                tx("register-project", as: "city-issuer", ["--id", mall, "--name", "Retrofit of the Riverside mall", "--category", "green-buildings", "--location", "Lyon", "--host-country", "FR", "--methodology", "building-retrofit", "--program", "national-FR"])
             },
             DemoStep("tuv-verifier", "attests 120 t CO2e of 2025 reductions; the report's SHA-256 goes on the ledger") { _ in
-                tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report])
+                tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report] + period)
             },
             DemoStep("tuv-verifier", "attests the same report again — double counting", expect: .refusal(reasonContaining: "report-already-attested")) { _ in
-                tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report])
+                tx("attest-reduction", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--quantity-kg", "120000", "--report", report] + period)
             },
             DemoStep("cn-registry", "issues 100,000 serial-numbered credits (1 credit = 1 kg CO2e) to the project owner") { _ in
                 tx("issue-credits", as: "cn-registry", credits + ["--quantity", "100000", "--owner", owner])
@@ -55,6 +58,15 @@ enum DemoStory {
             },
             DemoStep("green-bank", "tries to retire the same credits again", expect: .refusal(reasonContaining: "credits-retired")) { _ in
                 tx("retire-credits", as: "green-bank", credits + ["--quantity", "5000", "--beneficiary", "Another Corp", "--reason", "double counting"])
+            },
+            DemoStep("tuv-verifier", "tries to withdraw its attestation now that credits stand on it", expect: .refusal(reasonContaining: "attestation-backs-issued")) { _ in
+                tx("revoke-attestation", as: "tuv-verifier", ["--project", solar, "--vintage", "2025", "--sequence", "0", "--reason", "meter recalibrated"])
+            },
+            DemoStep("cn-registry", "cancels serials 5001–6000 (a correction, with its reason on the record)") { _ in
+                tx("cancel-credits", as: "cn-registry", ownersCredits + ["--quantity", "1000", "--reason", "meter recalibration: 1 t over-issued"])
+            },
+            DemoStep("solar-owner", "tries to sell the cancelled serials", expect: .refusal(reasonContaining: "credits-cancelled")) { _ in
+                tx("transfer-credits", as: "solar-owner", ownersCredits + ["--quantity", "1000", "--to", bank])
             },
             DemoStep("city-issuer", "issues a EUR 10 m green bond for renewable energy and clean transport") { _ in
                 tx("issue-bond", as: "city-issuer", ["--id", bond, "--currency", "EUR", "--face-value", "1000000000", "--term-months", "60", "--eligible", "renewable-energy,clean-transportation"])
@@ -85,7 +97,7 @@ enum DemoStory {
             DemoStep("regulator", "reports green capital flows per taxonomy category and quarter") { _ in
                 ["report", "flows"] + node + ["--genesis", genesis]
             },
-            DemoStep("regulator", "reports credits issued, held and retired per project and vintage") { _ in
+            DemoStep("regulator", "reports credits issued, held, retired and cancelled per project and vintage, with every correction") { _ in
                 ["report", "credits"] + node + ["--genesis", genesis]
             },
             DemoStep("regulator", "reports bond proceeds allocated per project and category (ICMA shape)") { _ in

@@ -25,7 +25,7 @@ struct NetworkBenchPlan: Sendable {
     /// Signs `total` transactions on every core. Member `m`'s k-th transaction has nonce k
     /// (a fresh consortium: every committed nonce is 0).
     static func sign(
-        total: Int, validators: Int, keys: [SigningKey], chainID: Identifier, payload: NetworkBenchPayload,
+        total: Int, validators: Int, keys: [SigningKey], chainID: Identifier, payload: NetworkBenchPayload, genesisFormat: UInt8 = Genesis.formatVersion,
         progress: @escaping @Sendable (Int) -> Void
     ) throws -> NetworkBenchPlan {
         // Validator v gets total / n transactions, the first total mod n one more.
@@ -35,6 +35,8 @@ struct NetworkBenchPlan: Sendable {
         guard keys.count >= 2, served.allSatisfy({ !$0.isEmpty }) else { throw CLIError("--members must be at least 2 and at least --nodes") }
         let recipients = keys.map(\.publicKey.address)
         let categories = TaxonomyCategory.allCases
+        // A format-2 ledger needs a project's details.
+        let details = genesisFormat >= 2 ? ProjectDetails(hostCountry: try CountryCode("DE"), methodology: "bench", program: "bench") : nil
         let slots = total
         let buffer = UnsafeMutableBufferPointer<Transaction?>.allocate(capacity: slots)
         buffer.initialize(repeating: nil)
@@ -57,7 +59,7 @@ struct NetworkBenchPlan: Sendable {
                         body = .registerProject(RegisterProject(
                             projectID: try Identifier("bench-\(member)-\(nonce)"), name: "bench project",
                             category: categories[Int(nonce / 10) % categories.count], location: "bench",
-                            owner: recipients[member]))
+                            owner: recipients[member], details: details))
                     } else {
                         body = .transferFunds(TransferFunds(
                             to: recipients[(member + 1 + Int(nonce % UInt64(recipients.count - 1))) % recipients.count], currency: "EUR", amount: 1 + nonce % 100,

@@ -28,7 +28,8 @@ struct NetworkBenchRun {
         let signingStart = Date()
         let step = max(1, total / 5)
         let plan = try NetworkBenchPlan.sign(
-            total: total, validators: nodes, keys: keys, chainID: genesis.chainID, payload: options.payload
+            total: total, validators: nodes, keys: keys, chainID: genesis.chainID, payload: options.payload,
+            genesisFormat: genesis.formatVersion
         ) { done in
             if done / step != (done - min(done, 2_048)) / step { note("  signed \(done) of \(total)") }
         }

@@ -57,6 +57,13 @@ enum WholeNumber {
         return year
     }
 
+    /// A sequence number (0 for the first).
+    static func sequence(_ text: String) throws -> UInt32 {
+        let value = try parse(text, unit: "a sequence number", example: "0", allowZero: true)
+        guard let sequence = UInt32(exactly: value) else { throw Refusal(description: "a sequence number is at most \(UInt32.max)") }
+        return sequence
+    }
+
     /// A term in months, 1…1200.
     static func months(_ text: String) throws -> UInt16 {
         let value = try parse(text, unit: "a number of months", example: "60", allowZero: false)

@@ -18,12 +18,14 @@ enum PayloadSummary {
             return [
                 ("project", project.projectID.value), ("name", project.name.value), ("category", project.category.name),
                 ("location", project.location.value), ("owner", who(project.owner)),
-            ]
+            ] + (project.details.map {
+                [("host country", $0.hostCountry.value), ("methodology", $0.methodology.value), ("program", $0.program.value)]
+            } ?? [])
         case .attestReduction(let attestation):
             return [
                 ("project", attestation.projectID.value), ("vintage", "\(attestation.vintage)"),
                 ("reduction", AmountFormat.kg(attestation.quantityKg)), ("report sha-256", attestation.reportDigest.hex),
-            ]
+            ] + (attestation.monitoringPeriod.map { [("monitoring", "\($0.start) to \($0.end)")] } ?? [])
         case .issueCredits(let issue):
             return [
                 ("project", issue.projectID.value), ("vintage", "\(issue.vintage)"),
@@ -44,6 +46,15 @@ enum PayloadSummary {
             ]
         case .allocateProceeds(let allocation):
             return [("bond", allocation.bondID.value), ("project", allocation.projectID.value), ("amount", "\(AmountFormat.grouped(String(allocation.amount))) minor units of the bond's currency")]
+        case .revokeAttestation(let revocation):
+            return [
+                ("attestation", "\(revocation.projectID)/\(revocation.vintage) #\(revocation.sequence)"), ("reason", revocation.reason.value),
+            ]
+        case .cancelCredits(let correction), .suspendCredits(let correction), .reinstateCredits(let correction):
+            return [
+                ("credit block", correction.block.description), ("quantity", AmountFormat.kg(correction.quantity)),
+                ("reason", correction.reason.value),
+            ]
         }
     }
 }

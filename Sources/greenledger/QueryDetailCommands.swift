@@ -36,7 +36,7 @@ struct QueryAccount: AsyncParsableCommand {
 
 struct QueryProject: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "project", abstract: "Show one project and its vintages (attested, issued, retired, held kg).",
+        commandName: "project", abstract: "Show one project, its host country, methodology and program, and its vintages (attested, revoked, issued, retired, cancelled, held, suspended kg).",
         discussion: "Example:\n  greenledger query project solar-gansu-1")
     @OptionGroup var connection: QueryCommand.Connection
     @Argument(help: "The project id.") var id: String
@@ -48,14 +48,18 @@ struct QueryProject: AsyncParsableCommand {
         print("project  \(project.projectId): \(project.name)")
         print("category \(project.category)")
         print("location \(project.location)")
+        if let country = project.hostCountry {
+            print("host     \(country); methodology \(project.methodology ?? "?"), program \(project.program ?? "?")")
+        }
         print("owner    \(project.owner)")
         print("registered in block \(project.registeredHeight); read at height \(body.height)")
         guard !body.vintages.isEmpty else { return print("no vintages attested yet") }
-        var table = QueryTable(["VINTAGE", "ATTESTED", "ISSUED", "RETIRED", "HELD", "ATTESTATIONS"], numeric: [1, 2, 3, 4, 5])
+        var table = QueryTable(
+            ["VINTAGE", "ATTESTED", "REVOKED", "ISSUED", "RETIRED", "CANCELLED", "HELD", "SUSPENDED", "ATTESTATIONS"], numeric: Set(1...8))
         for vintage in body.vintages {
             table.add([
-                String(vintage.vintage), kg(vintage.attestedKg), kg(vintage.issuedKg), kg(vintage.retiredKg), kg(vintage.heldKg),
-                String(vintage.attestationCount),
+                String(vintage.vintage), kg(vintage.attestedKg), kg(vintage.revokedKg ?? "0"), kg(vintage.issuedKg), kg(vintage.retiredKg),
+                kg(vintage.cancelledKg ?? "0"), kg(vintage.heldKg), kg(vintage.suspendedKg ?? "0"), String(vintage.attestationCount),
             ])
         }
         print(table.rendered())

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LedgerCrypto
+import LedgerCore
 import Node
 
 /// Checks an address option before asking the node.
@@ -10,11 +11,11 @@ func checkedAddress(_ value: String?, _ flag: String) throws -> String? {
 }
 
 func creditTable(_ items: [CreditBlockBody]) -> QueryTable {
-    var table = QueryTable(["PROJECT", "VINTAGE", "SERIALS", "QUANTITY", "OWNER", "STATUS", "BENEFICIARY"], numeric: [3])
+    var table = QueryTable(["PROJECT", "VINTAGE", "SERIALS", "QUANTITY", "OWNER", "STATUS", "BENEFICIARY / REASON"], numeric: [3])
     for item in items {
         table.add([
             item.projectId, String(item.vintage), "\(item.firstSerial)–\(item.lastSerial)", kg(item.quantityKg), item.owner, item.status,
-            item.retirement?.beneficiary ?? "",
+            item.retirement?.beneficiary ?? item.hold.map { "\($0.reason) (block \($0.height))" } ?? "",
         ])
     }
     return table
@@ -57,9 +58,12 @@ struct QueryProjects: AsyncParsableCommand {
         try await runList(connection, paging, noun: "projects", fetch: { client, after throws(NodeClientError) in
             try await client.projects(category: category, owner: owner, limit: paging.limit, after: after)
         }, table: { items in
-            var table = QueryTable(["PROJECT", "CATEGORY", "NAME", "LOCATION", "OWNER", "REGISTERED"], numeric: [5])
+            var table = QueryTable(["PROJECT", "CATEGORY", "NAME", "COUNTRY", "METHODOLOGY", "PROGRAM", "OWNER", "REGISTERED"], numeric: [7])
             for item in items {
-                table.add([item.projectId, item.category, item.name, item.location, item.owner, "block \(item.registeredHeight)"])
+                table.add([
+                    item.projectId, item.category, item.name, item.hostCountry ?? "", item.methodology ?? "", item.program ?? "", item.owner,
+                    "block \(item.registeredHeight)",
+                ])
             }
             return table
         })
@@ -82,11 +86,14 @@ struct QueryAttestations: AsyncParsableCommand {
             try await client.attestations(
                 project: project, vintage: vintage.map(String.init), verifier: verifier, limit: paging.limit, after: after)
         }, table: { items in
-            var table = QueryTable(["PROJECT", "VINTAGE", "SEQ", "QUANTITY", "VERIFIER", "BLOCK", "REPORT SHA-256"], numeric: [2, 3, 5])
+            var table = QueryTable(
+                ["PROJECT", "VINTAGE", "SEQ", "QUANTITY", "MONITORING", "VERIFIER", "BLOCK", "STATUS", "REPORT SHA-256"], numeric: [2, 3, 6])
             for item in items {
+                let period = item.periodStart.map { "\($0)..\(item.periodEnd ?? "")" } ?? ""
+                let status = item.revocation.map { "revoked in block \($0.height): \($0.reason)" } ?? "standing"
                 table.add([
-                    item.projectId, String(item.vintage), String(item.sequence), kg(item.quantityKg), item.verifier, String(item.height),
-                    item.reportSha256,
+                    item.projectId, String(item.vintage), String(item.sequence), kg(item.quantityKg), period, item.verifier, String(item.height),
+                    status, item.reportSha256,
                 ])
             }
             return table
@@ -101,7 +108,7 @@ struct QueryCredits: AsyncParsableCommand {
             A serial number is unique within its project and vintage, so --serial needs both.
 
             Examples:
-              greenledger query credits --owner gl9c82… --status held
+              greenledger query credits --owner gl9c82… --status issued
               greenledger query credits --project solar-gansu-1 --vintage 2025 --serial 4200
             """)
     @OptionGroup var connection: QueryCommand.Connection
@@ -109,15 +116,15 @@ struct QueryCredits: AsyncParsableCommand {
     @Option(help: "Only blocks owned by this address.") var owner: String?
     @Option(help: "Only this project.") var project: String?
     @Option(help: "Only this vintage (year).") var vintage: UInt16?
-    @Option(help: "held or retired.") var status: String?
+    @Option(help: "issued (also: held), retired, cancelled or suspended.") var status: String?
     @Option(help: "The block whose serial range holds this serial (needs --project and --vintage).") var serial: UInt64?
 
     func validate() throws {
         if serial != nil && (project == nil || vintage == nil) {
             throw ValidationError("--serial needs --project and --vintage: a serial number is unique only within its project and vintage")
         }
-        if let status, status != "held" && status != "retired" {
-            throw ValidationError("--status must be held or retired, got \(status)")
+        if let status, status != "held" && CreditStatus(rawValue: status) == nil {
+            throw ValidationError("--status must be issued, retired, cancelled or suspended, got \(status)")
         }
     }
 

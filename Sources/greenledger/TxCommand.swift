@@ -10,7 +10,7 @@ struct TxCommand: ParsableCommand {
         abstract: "Build, sign (locally: the key never leaves this machine) and submit a transaction.",
         subcommands: [
             Transfer.self, RegisterProject.self, AttestReduction.self, IssueCredits.self, TransferCredits.self, RetireCredits.self,
-            IssueBond.self, AllocateProceeds.self,
+            IssueBond.self, AllocateProceeds.self, RevokeAttestation.self, CancelCredits.self, SuspendCredits.self, ReinstateCredits.self,
         ]
     )
 
@@ -36,6 +36,9 @@ struct TxCommand: ParsableCommand {
 
         @Option(parsing: .unconditional, help: "Seconds to wait for the commit (with --wait; up to 3600).")
         var waitSeconds: Double = 30
+
+        @Flag(name: .customLong("no-check"), help: "Submit without asking the node first what the receipt would be (a refusal then commits as a failed transaction and uses up the nonce).")
+        var noCheck = false
 
         func validate() throws {
             try OptionCheck.seconds(waitSeconds, "--wait-seconds", in: 0.1...3_600)
@@ -133,12 +136,13 @@ struct TransactionSubmitter {
             let account = try await client.account(key.publicKey.address)
             let chainID = try identifier(status.chainId, "the node's chain id")
             let transaction = try Transaction(chainID: chainID, nonce: account.nonce + 1, payload: payload, signer: key)
+            if !common.noCheck { try await check(transaction, client) }
             let waitMillis = common.wait ? UInt64(common.waitSeconds * 1_000) : nil
             guard let result = try await client.submit([transaction], waitMillis: waitMillis).first else {
                 throw CLIError("the node returned no result for \(transaction.id)")
             }
             guard result.status != "rejected" else {
-                let reason = result.error.map { "\($0.message) (\($0.code))" } ?? "no reason given"
+                let reason = result.error.map { "\($0.message) (\($0.code))\(TransactionSubmitter.hint(code: $0.code, payload))" } ?? "no reason given"
                 TransactionOutcomes.sink?.record(.refused(reason))
                 throw CLIError("refused: \(reason)")
             }
@@ -172,6 +176,30 @@ struct TransactionSubmitter {
             return commit
         } catch let error as NodeClientError {
             throw CLIError(error)
+        }
+    }
+
+    /// Asks the node for the receipt the transaction would get now; a predictable refusal
+    /// stops here, before the nonce is used. A node that cannot simulate is not a refusal.
+    private func check(_ transaction: Transaction, _ client: NodeClient) async throws {
+        let simulation: SimulateResponseBody
+        do { simulation = try await client.simulate([transaction]) } catch {
+            ProgressOutput.line("note: the node could not check the transaction first (\(error)); submitting it")
+            return
+        }
+        guard let result = simulation.results.first, !result.success, let failure = result.failure else { return }
+        let reason = "\(failure.message) (\(failure.code))\(TransactionSubmitter.hint(code: failure.code, transaction.payload))"
+        TransactionOutcomes.sink?.record(.refused(reason))
+        throw CLIError("refused before submitting, on the ledger at height \(simulation.height): \(reason). Nothing was sent and nonce \(transaction.nonce) is still free; --no-check submits it anyway")
+    }
+
+    /// What to do about a refusal, where the CLI knows better than the ledger's words.
+    static func hint(code: String, _ payload: Payload) -> String {
+        guard code == FailureCode.payloadFormat.name else { return "" }
+        switch payload {
+        case .registerProject(let body) where body.details == nil: return "; give --host-country, --methodology and --program"
+        case .attestReduction(let body) where body.monitoringPeriod == nil: return "; give --monitoring-start and --monitoring-end"
+        default: return ""
         }
     }
 }

@@ -29,7 +29,14 @@ extension TxCommand {
         static let configuration = CommandConfiguration(
             commandName: "register-project",
             abstract: "Register a green project owned by a member (participant or issuer).",
-            discussion: "Example: greenledger tx register-project --key keys/solar-owner.pem --id solar-gansu-1 --name \"Gansu PV 50 MW\" --category renewable-energy --location \"Gansu, CN\" --owner gl9c82… --node URL --genesis genesis.json --wait")
+            discussion: """
+                A ledger of genesis format 2 (every \u{60}genesis init\u{60} and \u{60}testnet up\u{60}) needs the host country, \
+                methodology and program; a format-1 ledger refuses them.
+
+                Example: greenledger tx register-project --key keys/solar-owner.pem --id solar-gansu-1 --name "Gansu PV 50 MW" \\
+                  --category renewable-energy --location "Gansu" --host-country CN --methodology ACM0002 --program cdm \\
+                  --owner gl9c82… --node URL --genesis genesis.json --wait
+                """)
 
         @OptionGroup var common: Common
         @Option(help: "Project id (1–64 of A–Z a–z 0–9 . _ : -).") var id: String
@@ -37,13 +44,28 @@ extension TxCommand {
         @Option(help: "Taxonomy category.") var category: String
         @Option(help: "Location.") var location: String = ""
         @Option(help: "Owner's address (default: the signer).") var owner: String?
+        @Option(help: "Host country: ISO 3166-1 alpha-2 code, e.g. CN, DE, BR.") var hostCountry: String?
+        @Option(help: "Crediting methodology id, e.g. ACM0002, VM0042.") var methodology: String?
+        @Option(help: "Registry program the project is listed under, e.g. verra-vcs, gold-standard, cdm.") var program: String?
 
         func run() async throws {
             let key = try KeyFiles.readPrivateKey(common.key)
             let payload = Payload.registerProject(LedgerCore.RegisterProject(
                 projectID: try identifier(id, "--id"), name: try text(name, "--name"), category: try greenledger.category(category, "--category"),
-                location: try text(location, "--location"), owner: try owner.map { try address($0, "--owner") } ?? key.publicKey.address))
+                location: try text(location, "--location"), owner: try owner.map { try address($0, "--owner") } ?? key.publicKey.address,
+                details: try details()))
             try await TransactionSubmitter(common).submit(payload)
+        }
+
+        private func details() throws -> ProjectDetails? {
+            switch (hostCountry, methodology, program) {
+            case (nil, nil, nil): return nil
+            case (let country?, let methodology?, let program?):
+                let code: CountryCode
+                do { code = try CountryCode(country) } catch { throw CLIError("--host-country \(error.reason)") }
+                return ProjectDetails(hostCountry: code, methodology: try identifier(methodology, "--methodology"), program: try identifier(program, "--program"))
+            default: throw CLIError("give --host-country, --methodology and --program together")
+            }
         }
     }
 
@@ -51,21 +73,47 @@ extension TxCommand {
         static let configuration = CommandConfiguration(
             commandName: "attest-reduction",
             abstract: "As a verifier, attest a project's measured emission reductions for a vintage (MRV).",
-            discussion: "The verification report's SHA-256 is recorded on the ledger. Example: greenledger tx attest-reduction --key keys/tuv-verifier.pem --project solar-gansu-1 --vintage 2025 --quantity-kg 120000 --report report.pdf --node URL --genesis genesis.json --wait")
+            discussion: """
+                The verification report's SHA-256 is recorded on the ledger; a report counts once. A ledger of genesis \
+                format 2 needs the monitoring period the report covers (the vintage is one of its years).
+
+                Example: greenledger tx attest-reduction --key keys/tuv-verifier.pem --project solar-gansu-1 --vintage 2025 \\
+                  --quantity-kg 120000 --report report.pdf --monitoring-start 2025-01-01 --monitoring-end 2025-12-31 \\
+                  --node URL --genesis genesis.json --wait
+                """)
 
         @OptionGroup var common: Common
         @Option(help: "Project id.") var project: String
-        @Option(parsing: .unconditional, help: "Vintage (monitoring year), e.g. 2025.", transform: WholeNumber.vintage) var vintage: UInt16
+        @Option(parsing: .unconditional, help: "Vintage (the year the reductions happened), e.g. 2025.", transform: WholeNumber.vintage) var vintage: UInt16
         @Option(parsing: .unconditional, help: "Verified reduction in whole kg CO2e.", transform: WholeNumber.positive) var quantityKg: UInt64
         @Option(help: "The verification report file; its SHA-256 is recorded.") var report: String
+        @Option(help: "First day the verification covered, YYYY-MM-DD.") var monitoringStart: String?
+        @Option(help: "Last day the verification covered, YYYY-MM-DD.") var monitoringEnd: String?
 
         func run() async throws {
+            let period = try monitoringPeriod()
             guard let data = FileManager.default.contents(atPath: report) else { throw CLIError("--report \(report): cannot read the file") }
             let digest = SHA256.hash(Array(data))
             if !common.json { print("report \(report): SHA-256 \(digest)") }
             try await TransactionSubmitter(common).submit(.attestReduction(LedgerCore.AttestReduction(
                 projectID: try identifier(project, "--project"), vintage: vintage, quantityKg: try positive(quantityKg, "--quantity-kg"),
-                reportDigest: digest)))
+                reportDigest: digest, monitoringPeriod: period)))
+        }
+
+        private func monitoringPeriod() throws -> MonitoringPeriod? {
+            switch (monitoringStart, monitoringEnd) {
+            case (nil, nil): return nil
+            case (let start?, let end?):
+                let period: MonitoringPeriod
+                do {
+                    period = try MonitoringPeriod(start: try LedgerDate(start), end: try LedgerDate(end))
+                } catch { throw CLIError("--monitoring-start/--monitoring-end: \(error.reason)") }
+                guard period.covers(vintage: vintage) else {
+                    throw CLIError("--vintage \(vintage) is not within the monitoring period \(period.start) to \(period.end)")
+                }
+                return period
+            default: throw CLIError("give --monitoring-start and --monitoring-end together")
+            }
         }
     }
 

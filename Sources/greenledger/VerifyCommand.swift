@@ -78,6 +78,9 @@ enum AuditReportText {
             lines.append("  \(flow.category.padding(toLength: 24, withPad: " ", startingAt: 0)) \(AmountFormat.money(flow.amount, flow.currency)) in \(flow.transfers) transfers")
         }
         lines.append("carbon credits: \(AmountFormat.kg(report.credits.attestedKg)) attested, \(AmountFormat.kg(report.credits.issuedKg)) issued, \(AmountFormat.kg(report.credits.retiredKg)) retired in \(report.credits.retirements) retirements")
+        if report.credits.corrections > 0 {
+            lines.append("corrections: \(report.credits.corrections) replayed — \(AmountFormat.kg(report.credits.revokedKg)) of attestations revoked, \(AmountFormat.kg(report.credits.cancelledKg)) of credits cancelled")
+        }
         lines.append("green bonds:")
         if report.bonds.isEmpty { lines.append("  (none)") }
         for bond in report.bonds {

@@ -30,9 +30,9 @@ struct GreenFinanceStoryTests {
         let owner = try address("solar-owner")
         let bank = try address("green-bank")
 
-        expectCommitted(try tx("register-project", "solar-owner", ["--id", "solar-gansu-1", "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu, CN"]), "register solar")
-        expectCommitted(try tx("register-project", "city-issuer", ["--id", "mall-1", "--name", "Retrofit mall", "--category", "green-buildings", "--owner", owner]), "register mall")
-        let attested = try tx("attest-reduction", "tuv-verifier", ["--project", "solar-gansu-1", "--vintage", "2025", "--quantity-kg", "120000", "--report", report])
+        expectCommitted(try tx("register-project", "solar-owner", ["--id", "solar-gansu-1", "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu, CN", "--host-country", "CN", "--methodology", "ACM0002", "--program", "cdm"]), "register solar")
+        expectCommitted(try tx("register-project", "city-issuer", ["--id", "mall-1", "--name", "Retrofit mall", "--category", "green-buildings", "--owner", owner, "--host-country", "CN", "--methodology", "ACM0002", "--program", "cdm"]), "register mall")
+        let attested = try tx("attest-reduction", "tuv-verifier", ["--project", "solar-gansu-1", "--vintage", "2025", "--quantity-kg", "120000", "--report", report, "--monitoring-start", "2025-01-01", "--monitoring-end", "2025-12-31"])
         expectCommitted(attested, "attest")
         #expect(attested.output.contains(SHA256.hash(Array(try Data(contentsOf: URL(fileURLWithPath: report)))).hex))
         expectCommitted(try tx("issue-credits", "cn-registry", ["--project", "solar-gansu-1", "--vintage", "2025", "--first-serial", "1", "--quantity", "100000", "--owner", owner]), "issue credits")

@@ -29,9 +29,9 @@ struct OnlineAuditAndReportTests {
         try "Gansu PV 50 MW, monitoring period 2025".write(toFile: report, atomically: true, encoding: .utf8)
         let owner = try address("solar-owner")
         let bank = try address("green-bank")
-        expectCommitted(try tx("register-project", "solar-owner", ["--id", "solar-gansu-1", "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu, CN"]), "register solar")
-        expectCommitted(try tx("register-project", "city-issuer", ["--id", "tram-lyon", "--name", "Lyon tram, line \"T10\"", "--category", "clean-transportation"]), "register tram")
-        expectCommitted(try tx("attest-reduction", "tuv-verifier", ["--project", "solar-gansu-1", "--vintage", "2025", "--quantity-kg", "120000", "--report", report]), "attest")
+        expectCommitted(try tx("register-project", "solar-owner", ["--id", "solar-gansu-1", "--name", "Gansu PV 50 MW", "--category", "renewable-energy", "--location", "Gansu, CN", "--host-country", "CN", "--methodology", "ACM0002", "--program", "cdm"]), "register solar")
+        expectCommitted(try tx("register-project", "city-issuer", ["--id", "tram-lyon", "--name", "Lyon tram, line \"T10\"", "--category", "clean-transportation", "--host-country", "CN", "--methodology", "ACM0002", "--program", "cdm"]), "register tram")
+        expectCommitted(try tx("attest-reduction", "tuv-verifier", ["--project", "solar-gansu-1", "--vintage", "2025", "--quantity-kg", "120000", "--report", report, "--monitoring-start", "2025-01-01", "--monitoring-end", "2025-12-31"]), "attest")
         expectCommitted(try tx("issue-credits", "cn-registry", ["--project", "solar-gansu-1", "--vintage", "2025", "--first-serial", "1", "--quantity", "100000", "--owner", owner]), "issue")
         expectCommitted(try tx("transfer-credits", "solar-owner", ["--project", "solar-gansu-1", "--vintage", "2025", "--first-serial", "1", "--quantity", "5000", "--to", bank]), "sell credits")
         expectCommitted(try tx("retire-credits", "green-bank", ["--project", "solar-gansu-1", "--vintage", "2025", "--first-serial", "1", "--quantity", "5000", "--beneficiary", "Acme Steel AG", "--reason", "2025 scope 1 offset"]), "retire")
@@ -93,7 +93,7 @@ struct OnlineAuditAndReportTests {
         let creditsText = try net.run(["report", "credits"] + source)
         #expect(creditsText.status == 0, "\(creditsText.output)")
         let credits = Self.squeezed(creditsText.output)
-        #expect(credits.contains("\n solar-gansu-1 Gansu PV 50 MW renewable-energy 2025 120,000 100,000 95,000 5,000 1\n"), "\(creditsText.output)")
+        #expect(credits.contains("\n solar-gansu-1 Gansu PV 50 MW renewable-energy CN 2025 120,000 0 100,000 95,000 0 5,000 0 1\n"), "\(creditsText.output)")
         #expect(credits.contains(" solar-gansu-1 2025 1–5000 5,000 Acme Steel AG 2025 scope 1 offset "), "\(creditsText.output)")
         let creditsJSON = try Self.json(try net.run(["report", "credits", "--json"] + source))
         let creditTotals = try #require(creditsJSON["totals"] as? [String: Any])
@@ -101,10 +101,10 @@ struct OnlineAuditAndReportTests {
         #expect(creditTotals["heldKg"] as? String == "95000" && creditTotals["retiredKg"] as? String == "5000" && creditTotals["retirements"] as? Int == 1)
         let retirements = try #require(creditsJSON["retirements"] as? [[String: Any]])
         #expect(retirements.count == 1 && retirements.first?["beneficiary"] as? String == "Acme Steel AG" && retirements.first?["lastSerial"] as? Int == 5_000)
-        let creditsCSV = try Self.csv(try net.run(["report", "credits", "--csv"] + source), header: "project_id,project_name,category,vintage,attested_kg,issued_kg,held_kg,retired_kg,retirements")
+        let creditsCSV = try Self.csv(try net.run(["report", "credits", "--csv"] + source), header: "project_id,project_name,category,country,vintage,attested_kg,revoked_kg,issued_kg,held_kg,suspended_kg,retired_kg,cancelled_kg,retirements")
         #expect(creditsCSV == [
-            "solar-gansu-1,Gansu PV 50 MW,renewable-energy,2025,120000,100000,95000,5000,1",
-            "total,,,,120000,100000,95000,5000,1",
+            "solar-gansu-1,Gansu PV 50 MW,renewable-energy,CN,2025,120000,0,100000,95000,0,5000,0,1",
+            "total,,,,,120000,0,100000,95000,0,5000,0,1",
         ])
 
         // Bonds (ICMA allocation report).

@@ -30,7 +30,8 @@ struct ProofEndToEndTests {
         let transfer = try tx("transfer", "green-bank", ["--to", owner, "--amount", "250000", "--currency", "EUR", "--category", "renewable-energy", "--purpose", "PV module deposit"])
         #expect(transfer.status == 0, "\(transfer.output)")
         let transferID = try submittedID(transfer.output, "transfer-funds")
-        let retire = try tx("retire-credits", "green-bank", ["--project", "no-such-project", "--vintage", "2025", "--first-serial", "1", "--quantity", "5", "--beneficiary", "Acme Steel AG", "--reason", "2025 offset"])
+        // --no-check: the refusal is committed as a failed receipt, whose proof is wanted here.
+        let retire = try tx("retire-credits", "green-bank", ["--project", "no-such-project", "--vintage", "2025", "--first-serial", "1", "--quantity", "5", "--beneficiary", "Acme Steel AG", "--reason", "2025 offset", "--no-check"])
         #expect(retire.status == 2 && retire.output.contains("receipt: FAILED"), "\(retire.output)")
         let retireID = try submittedID(retire.output, "retire-credits")
 

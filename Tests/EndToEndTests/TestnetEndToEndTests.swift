@@ -126,6 +126,33 @@ struct TestnetEndToEndTests {
         }
     }
 
+    @Test("a validator that was down for more blocks than one answer holds catches up on an idle network, with no new block")
+    func catchUpWhileIdle() async throws {
+        let net = try TestnetHarness(nodes: 4)
+        _ = try net.up()
+        let wallet = try Wallet(net)
+        let late = 3
+        try net.killHard(late)
+        // More blocks than one peer answer carries (64), ending between two checkpoints (every
+        // 16 blocks): a state transfer reaches only the last stable checkpoint.
+        let members = ["green-bank", "city-issuer"]
+        for round in 0..<85 {
+            try await wallet.transfer(from: members[round % 2], to: "solar-owner", amount: 1, via: round % 3)
+        }
+        // Idle from here on (the primary seals the last busy block with an empty one, then
+        // stops): nothing is submitted, so only catching up can move the late node.
+        _ = try net.up()
+        try await waitUntil("node-\(late) to reach node-0's height with no new transaction", timeoutSeconds: 30) {
+            guard let heights = await heights(net, [0, late]) else { return false }
+            return heights[1] == heights[0]
+        }
+        let target = try await net.client(late).status().height
+        #expect(target >= 85)
+        #expect(target % UInt64(try net.genesis.consensus.checkpointInterval) != 0, "height \(target) is a checkpoint: the test needs blocks after it")
+        let head = try await net.client(late).rawBlock(at: target)
+        #expect(head.block.hash == (try await net.client(0).rawBlock(at: target)).block.hash)
+    }
+
     @Test("a second testnet up while it runs, and a busy port, fail with a clear message")
     func refusals() async throws {
         let net = try TestnetHarness(nodes: 1)

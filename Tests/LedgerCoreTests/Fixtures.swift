@@ -14,11 +14,14 @@ final class TestLedger {
     /// Members: bank (participant, EUR 1,000,000.00), fund (participant), owner (participant),
     /// verifier, registry, issuer (EUR 5,000,000.00), issuer2 (EUR 10,000.00), auditor.
     /// `rules`: a format-2 genesis with these green-finance rules; nil, a format-1 genesis.
-    init(extraBalances: [InitialBalance] = [], stateRootLag: UInt32 = 1, validateGenesis: Bool = true, rules: LedgerRules? = nil) throws {
+    init(
+        extraBalances: [InitialBalance] = [], stateRootLag: UInt32 = 1, validateGenesis: Bool = true, rules: LedgerRules? = nil,
+        extraMembers: [(String, [Role])] = []
+    ) throws {
         let roles: [(String, [Role])] = [
             ("bank", [.participant]), ("fund", [.participant]), ("owner", [.participant]), ("verifier", [.verifier]),
             ("registry", [.registry]), ("issuer", [.issuer]), ("issuer2", [.issuer]), ("auditor", [.auditor]),
-        ]
+        ] + extraMembers
         var keys: [String: SigningKey] = [:]
         var members: [Member] = []
         for (name, memberRoles) in roles {
@@ -82,12 +85,24 @@ final class TestLedger {
         .transferFunds(TransferFunds(to: address(to), currency: currency, amount: amount, category: .renewableEnergy, purpose: "test"))
     }
 
+    /// A format-2 genesis (with rules) gets the project's details, as it requires.
     func register(_ projectID: Identifier, category: TaxonomyCategory = .renewableEnergy, owner: String = "owner") -> Payload {
-        .registerProject(RegisterProject(projectID: projectID, name: "Solar farm", category: category, location: "Gansu", owner: address(owner)))
+        .registerProject(RegisterProject(
+            projectID: projectID, name: "Solar farm", category: category, location: "Gansu", owner: address(owner),
+            details: genesis.rules == nil ? nil : TestLedger.details))
     }
 
+    static let details = ProjectDetails(hostCountry: try! CountryCode("CN"), methodology: "ACM0002", program: "cdm")
+
+    /// A format-2 genesis gets the monitoring period (the vintage's calendar year).
     func attest(_ projectID: Identifier, vintage: UInt16 = 2025, _ quantity: UInt64, report: String = "report") -> Payload {
-        .attestReduction(AttestReduction(projectID: projectID, vintage: vintage, quantityKg: quantity, reportDigest: SHA256.hash(Array(report.utf8))))
+        .attestReduction(AttestReduction(
+            projectID: projectID, vintage: vintage, quantityKg: quantity, reportDigest: SHA256.hash(Array(report.utf8)),
+            monitoringPeriod: genesis.rules == nil ? nil : TestLedger.year(vintage)))
+    }
+
+    static func year(_ vintage: UInt16) -> MonitoringPeriod {
+        try! MonitoringPeriod(start: LedgerDate(year: vintage, month: 1, day: 1), end: LedgerDate(year: vintage, month: 12, day: 31))
     }
 
     func issue(_ projectID: Identifier, vintage: UInt16 = 2025, first: UInt64, _ quantity: UInt64, to owner: String = "bank") -> Payload {

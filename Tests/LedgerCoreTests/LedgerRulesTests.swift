@@ -48,9 +48,9 @@ struct LedgerRulesTests {
     @Test("INVARIANT names-not-empty: a project name, a beneficiary and a reason must say something")
     func namesNotEmpty() throws {
         let ledger = try ledger()
-        let blank = try ledger.submit("owner", .registerProject(RegisterProject(projectID: "p-1", name: "   ", category: .renewableEnergy, location: "x", owner: ledger.address("owner"))))
+        let blank = try ledger.submit("owner", .registerProject(RegisterProject(projectID: "p-1", name: "   ", category: .renewableEnergy, location: "x", owner: ledger.address("owner"), details: TestLedger.details)))
         #expect(blank.failureCode == .emptyField)
-        let ideographic = try ledger.submit("owner", .registerProject(RegisterProject(projectID: "p-1", name: "\u{3000}\u{00A0}", category: .renewableEnergy, location: "x", owner: ledger.address("owner"))))
+        let ideographic = try ledger.submit("owner", .registerProject(RegisterProject(projectID: "p-1", name: "\u{3000}\u{00A0}", category: .renewableEnergy, location: "x", owner: ledger.address("owner"), details: TestLedger.details)))
         #expect(ideographic.failureCode == .emptyField)
         #expect(ledger.state.projects.isEmpty)
         try ledger.submit("owner", ledger.register("solar-1"))

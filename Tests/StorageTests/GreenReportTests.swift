@@ -93,16 +93,17 @@ struct GreenReportTests {
         let (activity, scope, _) = try await story(directory)
         let report = CreditReport(try #require(activity.finalState), scope: scope)
         #expect(report.lines == [CreditReport.Line(
-            projectID: "solar-1", projectName: "Solar, \"North\" Park", category: "renewable-energy", vintage: 2025,
-            attestedKg: 120_000, issuedKg: 100_000, heldKg: 94_000, retiredKg: 6_000, retirements: 2)])
-        #expect(report.totals == CreditReport.Totals(attestedKg: 120_000, issuedKg: 100_000, heldKg: 94_000, retiredKg: 6_000, retirements: 2))
+            projectID: "solar-1", projectName: "Solar, \"North\" Park", category: "renewable-energy", vintage: 2025, hostCountry: nil,
+            attestedKg: 120_000, revokedKg: 0, issuedKg: 100_000, heldKg: 94_000, suspendedKg: 0, retiredKg: 6_000, cancelledKg: 0, retirements: 2)])
+        #expect(report.totals == CreditReport.Totals(
+            attestedKg: 120_000, revokedKg: 0, issuedKg: 100_000, heldKg: 94_000, suspendedKg: 0, retiredKg: 6_000, cancelledKg: 0, retirements: 2))
         #expect(report.retirements.map { "\($0.height) \($0.firstSerial)-\($0.lastSerial) \($0.quantityKg) \($0.beneficiary)" } == [
             "4 1-5000 5000 Acme, Inc.", "5 5001-6000 1000 B",
         ])
         #expect(report.table.csv == """
-            project_id,project_name,category,vintage,attested_kg,issued_kg,held_kg,retired_kg,retirements\r
-            solar-1,"Solar, ""North"" Park",renewable-energy,2025,120000,100000,94000,6000,2\r
-            total,,,,120000,100000,94000,6000,2\r
+            project_id,project_name,category,country,vintage,attested_kg,revoked_kg,issued_kg,held_kg,suspended_kg,retired_kg,cancelled_kg,retirements\r
+            solar-1,"Solar, ""North"" Park",renewable-energy,,2025,120000,0,100000,94000,0,6000,0,2\r
+            total,,,,,120000,0,100000,94000,0,6000,0,2\r
 
             """)
         #expect(report.text.contains("Acme, Inc."))

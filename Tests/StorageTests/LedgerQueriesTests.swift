@@ -143,7 +143,9 @@ struct LedgerQueriesTests {
     func projectDetail() throws {
         let detail = try #require(try queries.project("p-0").value)
         #expect(detail.project.owner == chain.address(1).description)
-        #expect(detail.vintages == [VintageRecord(vintage: 2025, attestedKg: 1_500, issuedKg: 1_200, retiredKg: 150, heldKg: 1_050, attestationCount: 2)])
+        #expect(detail.vintages == [VintageRecord(
+            vintage: 2025, attestedKg: 1_500, revokedKg: 0, issuedKg: 1_200, retiredKg: 150, cancelledKg: 0, heldKg: 1_050, suspendedKg: 0,
+            attestationCount: 2)])
         let huge = try #require(try queries.project("p-2").value)
         #expect(huge.vintages.first?.attestedKg == LedgerQueriesTests.huge)
         #expect(huge.vintages.first?.heldKg == LedgerQueriesTests.huge)
@@ -174,7 +176,7 @@ struct LedgerQueriesTests {
         #expect(p2.map(\.lastSerial) == [split - 1, LedgerQueriesTests.huge])
         #expect(p2.map(\.quantity) == [split - 1, LedgerQueriesTests.huge - split + 1])
         #expect(try allPages(limit: 1) { try queries.credits(CreditFilter(), $0) } == all.items)
-        let held = try queries.credits(CreditFilter(owner: chain.address(1), status: .held))
+        let held = try queries.credits(CreditFilter(owner: chain.address(1), status: .issued))
         #expect(held.items.map(\.firstSerial) == [301, split])
         let retired = try queries.credits(CreditFilter(projectID: "p-0", vintage: 2025, status: .retired))
         #expect(retired.items.map(\.firstSerial) == [1, 201])

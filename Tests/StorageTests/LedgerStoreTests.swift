@@ -111,6 +111,33 @@ struct LedgerStoreTests {
         }
     }
 
+    @Test("a version-1 store audits as it is, then is migrated to version 2 in place when a node opens it")
+    func versionOneMigrates() async throws {
+        let directory = try TemporaryDirectory()
+        let chain = try makeChain(blocks: 3, in: directory)
+        try chain.append([
+            try chain.transaction(from: 0, .registerProject(RegisterProject(projectID: "p-1", name: "Wind park", category: .renewableEnergy, location: "Inner Mongolia", owner: chain.memberKeys[1].publicKey.address))),
+        ])
+        let root = chain.state.stateRoot
+        // Take the store back to what version 1 wrote: the columns version 2 added, gone.
+        try tamper(directory, "DROP INDEX credit_blocks_by_hold")
+        for (table, column) in Schema.addedInVersion2 {
+            try tamper(directory, "ALTER TABLE \(table) DROP COLUMN \(column.split(separator: " ")[0])")
+        }
+        try tamper(directory, "UPDATE meta SET value = ? WHERE key = 'schema_version'", [.blob(Array("1".utf8))])
+        let before = try await audit(directory, genesis: chain.genesis)
+        #expect(before.passed && before.stateTablesChecked, "\(before)")
+
+        let reopened = try LedgerStore(directory: directory.path, genesis: chain.genesis)
+        #expect(try reopened.loadState().stateRoot == root)
+        let database = try SQLiteDatabase(path: (directory.path as NSString).appendingPathComponent(LedgerStore.fileName))
+        #expect(try database.query("SELECT value FROM meta WHERE key = 'schema_version'").first?.first?.blob == Array("2".utf8))
+        let row = try database.query("SELECT project_id, host_country, methodology, program FROM projects").first
+        #expect(row == [.text("p-1"), .null, .null, .null])
+        let after = try await audit(directory, genesis: chain.genesis)
+        #expect(after.passed && after.stateTablesChecked, "\(after)")
+    }
+
     @Test("the state tables show what an auditor expects")
     func queryableTables() throws {
         let directory = try TemporaryDirectory()

@@ -12,4 +12,12 @@ public enum LedgerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidGenesis(let field, let reason): "invalid genesis: \(field): \(reason)"
         }
     }
+
+    /// The sentence without its field, for a caller that names the field itself (a CLI flag).
+    public var reason: String {
+        switch self {
+        case .invalidField(_, let reason), .invalidGenesis(_, let reason): reason
+        case .decoding(let error): "\(error)"
+        }
+    }
 }

@@ -10,18 +10,45 @@ public enum Payload: Hashable, Sendable {
     case retireCredits(RetireCredits)
     case issueBond(IssueBond)
     case allocateProceeds(AllocateProceeds)
+    /// Corrections (format 2): a verifier withdraws its attestation; a registry cancels,
+    /// suspends or reinstates issued credits. Each keeps the corrected record and says why.
+    case revokeAttestation(RevokeAttestation)
+    case cancelCredits(CreditCorrection)
+    case suspendCredits(CreditCorrection)
+    case reinstateCredits(CreditCorrection)
 
-    /// The kind's stable tag in the canonical encoding.
+    /// The kind's stable tag in the canonical encoding. A project registered with its details
+    /// and an attestation with its monitoring period have tags of their own (9, 10), so a
+    /// format-1 payload keeps its bytes and id.
     public var tag: UInt8 {
         switch self {
         case .transferFunds: 1
-        case .registerProject: 2
-        case .attestReduction: 3
+        case .registerProject(let body): body.details == nil ? 2 : 9
+        case .attestReduction(let body): body.monitoringPeriod == nil ? 3 : 10
         case .issueCredits: 4
         case .transferCredits: 5
         case .retireCredits: 6
         case .issueBond: 7
         case .allocateProceeds: 8
+        case .revokeAttestation: 11
+        case .cancelCredits: 12
+        case .suspendCredits: 13
+        case .reinstateCredits: 14
+        }
+    }
+
+    /// The payload format this payload belongs to: 1 for the first eight kinds as they were,
+    /// 2 for the details, the monitoring period and the corrections. A genesis of format 1
+    /// accepts only format-1 payloads; a format-2 genesis needs every project and attestation
+    /// in its format-2 form (`TransactionRules`).
+    public var format: UInt8 { tag <= 8 ? 1 : 2 }
+
+    /// Names what a format-2 ledger needs that this payload lacks, or nil.
+    public var missingFormatTwoRecord: String? {
+        switch self {
+        case .registerProject(let body) where body.details == nil: "a project's host country, methodology and program"
+        case .attestReduction(let body) where body.monitoringPeriod == nil: "an attestation's monitoring period"
+        default: nil
         }
     }
 
@@ -35,6 +62,10 @@ public enum Payload: Hashable, Sendable {
         case .retireCredits: "retire-credits"
         case .issueBond: "issue-bond"
         case .allocateProceeds: "allocate-proceeds"
+        case .revokeAttestation: "revoke-attestation"
+        case .cancelCredits: "cancel-credits"
+        case .suspendCredits: "suspend-credits"
+        case .reinstateCredits: "reinstate-credits"
         }
     }
 }
@@ -64,29 +95,36 @@ public struct RegisterProject: Hashable, Sendable {
     public var category: TaxonomyCategory
     public var location: Text
     public var owner: Address
+    /// Host country, methodology and program: required on a format-2 genesis (tag 9).
+    public var details: ProjectDetails?
 
-    public init(projectID: Identifier, name: Text, category: TaxonomyCategory, location: Text, owner: Address) {
+    public init(projectID: Identifier, name: Text, category: TaxonomyCategory, location: Text, owner: Address, details: ProjectDetails? = nil) {
         self.projectID = projectID
         self.name = name
         self.category = category
         self.location = location
         self.owner = owner
+        self.details = details
     }
 }
 
 /// A verifier's attestation that a project reduced `quantityKg` kg CO2e in `vintage`
-/// (the monitoring year), backed by a verification report whose SHA-256 is recorded.
+/// (the year the reductions happened), backed by a verification report whose SHA-256 is
+/// recorded, over the monitoring period the report covers.
 public struct AttestReduction: Hashable, Sendable {
     public var projectID: Identifier
     public var vintage: UInt16
     public var quantityKg: UInt64
     public var reportDigest: Digest
+    /// Required on a format-2 genesis (tag 10); the vintage is one of its years.
+    public var monitoringPeriod: MonitoringPeriod?
 
-    public init(projectID: Identifier, vintage: UInt16, quantityKg: UInt64, reportDigest: Digest) {
+    public init(projectID: Identifier, vintage: UInt16, quantityKg: UInt64, reportDigest: Digest, monitoringPeriod: MonitoringPeriod? = nil) {
         self.projectID = projectID
         self.vintage = vintage
         self.quantityKg = quantityKg
         self.reportDigest = reportDigest
+        self.monitoringPeriod = monitoringPeriod
     }
 }
 

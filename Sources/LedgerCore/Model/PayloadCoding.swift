@@ -16,11 +16,13 @@ extension Payload: CanonicalCodable {
             writer.write(body.category)
             writer.write(body.location)
             writer.write(body.owner)
+            if let details = body.details { writer.write(details) }
         case .attestReduction(let body):
             writer.write(body.projectID)
             writer.write(body.vintage)
             writer.write(body.quantityKg)
             writer.write(body.reportDigest)
+            if let period = body.monitoringPeriod { writer.write(period) }
         case .issueCredits(let body):
             writer.write(body.projectID)
             writer.write(body.vintage)
@@ -46,6 +48,15 @@ extension Payload: CanonicalCodable {
             writer.write(body.bondID)
             writer.write(body.projectID)
             writer.write(body.amount)
+        case .revokeAttestation(let body):
+            writer.write(body.projectID)
+            writer.write(body.vintage)
+            writer.write(body.sequence)
+            writer.write(body.reason)
+        case .cancelCredits(let body), .suspendCredits(let body), .reinstateCredits(let body):
+            writer.write(body.block)
+            writer.write(body.quantity)
+            writer.write(body.reason)
         }
     }
 
@@ -57,15 +68,22 @@ extension Payload: CanonicalCodable {
                 to: try reader.read(Address.self), currency: try reader.read(Identifier.self),
                 amount: try reader.readUInt64("amount"), category: try reader.read(TaxonomyCategory.self),
                 purpose: try reader.read(Text.self)))
-        case 2:
+        case 2, 9:
             self = .registerProject(RegisterProject(
                 projectID: try reader.read(Identifier.self), name: try reader.read(Text.self),
                 category: try reader.read(TaxonomyCategory.self), location: try reader.read(Text.self),
-                owner: try reader.read(Address.self)))
-        case 3:
+                owner: try reader.read(Address.self), details: tag == 9 ? try reader.read(ProjectDetails.self) : nil))
+        case 3, 10:
+            let projectID = try reader.read(Identifier.self)
+            let vintage = try reader.readUInt16("vintage")
+            let quantityKg = try reader.readUInt64("quantity")
+            let reportDigest = try reader.readDigest("report digest")
+            let period = tag == 10 ? try reader.read(MonitoringPeriod.self) : nil
+            if let period, !period.covers(vintage: vintage) {
+                throw .invalidValue(field: "monitoring period", reason: "vintage \(vintage) is not within \(period)")
+            }
             self = .attestReduction(AttestReduction(
-                projectID: try reader.read(Identifier.self), vintage: try reader.readUInt16("vintage"),
-                quantityKg: try reader.readUInt64("quantity"), reportDigest: try reader.readDigest("report digest")))
+                projectID: projectID, vintage: vintage, quantityKg: quantityKg, reportDigest: reportDigest, monitoringPeriod: period))
         case 4:
             self = .issueCredits(IssueCredits(
                 projectID: try reader.read(Identifier.self), vintage: try reader.readUInt16("vintage"),
@@ -96,6 +114,14 @@ extension Payload: CanonicalCodable {
             self = .allocateProceeds(AllocateProceeds(
                 bondID: try reader.read(Identifier.self), projectID: try reader.read(Identifier.self),
                 amount: try reader.readUInt64("amount")))
+        case 11:
+            self = .revokeAttestation(RevokeAttestation(
+                projectID: try reader.read(Identifier.self), vintage: try reader.readUInt16("vintage"),
+                sequence: try reader.readUInt32("sequence"), reason: try reader.read(Text.self)))
+        case 12, 13, 14:
+            let body = CreditCorrection(
+                block: try reader.read(CreditBlockID.self), quantity: try reader.readUInt64("quantity"), reason: try reader.read(Text.self))
+            self = tag == 12 ? .cancelCredits(body) : tag == 13 ? .suspendCredits(body) : .reinstateCredits(body)
         default:
             throw .unknownTag(type: "payload", tag: tag)
         }

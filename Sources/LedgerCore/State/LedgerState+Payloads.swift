@@ -19,6 +19,10 @@ extension LedgerState {
         case .retireCredits(let body): return retireCredits(body, request)
         case .issueBond(let body): return issueBond(body, request)
         case .allocateProceeds(let body): return allocateProceeds(body, request)
+        case .revokeAttestation(let body): return revokeAttestation(body, request)
+        case .cancelCredits(let body): return correctCredits(body, to: .cancelled, request)
+        case .suspendCredits(let body): return correctCredits(body, to: .suspended, request)
+        case .reinstateCredits(let body): return reinstateCredits(body, request)
         }
     }
 
@@ -31,6 +35,8 @@ extension LedgerState {
         case .issueCredits: [.registry]
         case .transferCredits, .retireCredits: [.participant]
         case .issueBond, .allocateProceeds: [.issuer]
+        case .revokeAttestation: [.verifier]
+        case .cancelCredits, .suspendCredits, .reinstateCredits: [.registry]
         }
     }
 
@@ -83,7 +89,7 @@ extension LedgerState {
     }
 
     /// With genesis rules: a name, beneficiary or reason must hold more than spaces.
-    private func filled(_ text: Text, _ what: String) -> TransactionFailure? {
+    func filled(_ text: Text, _ what: String) -> TransactionFailure? {
         guard genesis.rules == nil || !LedgerState.isBlank(text) else {  // INVARIANT(names-not-empty)
             return TransactionFailure(.emptyField, "\(what) is empty; a record must say it")
         }
@@ -108,7 +114,7 @@ extension LedgerState {
         }
         setProject(Project(
             projectID: body.projectID, name: body.name, category: body.category, location: body.location, owner: body.owner,
-            registeredAtHeight: request.context.height))
+            registeredAtHeight: request.context.height, details: body.details))
         return nil
     }
 
@@ -139,7 +145,8 @@ extension LedgerState {
         setVintage(key, account)
         appendAttestation(Attestation(
             projectID: body.projectID, vintage: body.vintage, sequence: sequence, verifier: request.sender,
-            quantityKg: body.quantityKg, reportDigest: body.reportDigest, height: request.context.height))
+            quantityKg: body.quantityKg, reportDigest: body.reportDigest, height: request.context.height,
+            monitoringPeriod: body.monitoringPeriod))
         return nil
     }
 
@@ -183,6 +190,16 @@ extension LedgerState {
         guard block.retirement == nil else {  // INVARIANT(retired-never-move)
             return .failure(TransactionFailure(.creditsRetired, "credits \(id) are retired and can never move again"))
         }
+        if let hold = block.hold {
+            guard hold.kind != .cancelled else {  // INVARIANT(cancelled-never-move)
+                return .failure(TransactionFailure(
+                    .creditsCancelled, "credits \(id) were cancelled by the registry (\(hold.correction.reason)) and can never move or retire"))
+            }
+            guard hold.kind != .suspended else {  // INVARIANT(suspended-never-move)
+                return .failure(TransactionFailure(
+                    .creditsSuspended, "credits \(id) are suspended by the registry (\(hold.correction.reason)) until it reinstates them"))
+            }
+        }
         guard block.owner == request.sender else {  // INVARIANT(only-owner-moves-credits)
             return .failure(TransactionFailure(.notOwner, "credits \(id) belong to \(block.owner), not \(request.sender)"))
         }
@@ -194,7 +211,7 @@ extension LedgerState {
 
     /// Splits the first `quantity` units off `block` into a new block; the remainder keeps
     /// the rest of the serials. Units are conserved.
-    private func split(_ block: CreditBlock, first quantity: UInt64) -> (head: CreditBlock, tail: CreditBlock?) {
+    func split(_ block: CreditBlock, first quantity: UInt64) -> (head: CreditBlock, tail: CreditBlock?) {
         var head = block
         head.quantity = quantity
         guard quantity < block.quantity else { return (head, nil) }

@@ -12,22 +12,23 @@ public final class LedgerState {
     public private(set) var lastBlockHash: Digest
     public private(set) var lastTimestampMillis: UInt64
 
-    public private(set) var accounts: [Address: Account] = [:]
-    public private(set) var projects: [Identifier: Project] = [:]
-    public private(set) var vintages: [ProjectVintage: VintageAccount] = [:]
-    public private(set) var attestations: [ProjectVintage: [Attestation]] = [:]
-    public private(set) var creditBlocks: [CreditBlockID: CreditBlock] = [:]
-    public private(set) var bonds: [Identifier: Bond] = [:]
-    public private(set) var allocations: [BondProject: UInt64] = [:]
-    /// Every attested verification report's SHA-256 → where it was attested. Derived from the
-    /// attestations (not a leaf of its own), so it is rebuilt on restore and changes no root.
-    public private(set) var attestedReports: [Digest: ProjectVintage] = [:]
+    public internal(set) var accounts: [Address: Account] = [:]
+    public internal(set) var projects: [Identifier: Project] = [:]
+    public internal(set) var vintages: [ProjectVintage: VintageAccount] = [:]
+    public internal(set) var attestations: [ProjectVintage: [Attestation]] = [:]
+    public internal(set) var creditBlocks: [CreditBlockID: CreditBlock] = [:]
+    public internal(set) var bonds: [Identifier: Bond] = [:]
+    public internal(set) var allocations: [BondProject: UInt64] = [:]
+    /// Every attested verification report's SHA-256 → where it was attested, for attestations
+    /// standing (not revoked). Derived from the attestations (not a leaf of its own), so it is
+    /// rebuilt on restore and changes no root.
+    public internal(set) var attestedReports: [Digest: ProjectVintage] = [:]
 
     let membersByAddress: [Address: Member]
     /// What may be in a block of this chain at all (also what consensus checks before voting).
     public let rules: TransactionRules
     private var tree = StateTree()
-    private var dirtyKeys = Set<StateKey>()
+    var dirtyKeys = Set<StateKey>()
     /// Roots after each of the last `rootHistoryMax` heights, for checking headers that carry
     /// the roots after height − stateRootLag.
     private var rootHistory: [UInt64: ExecutionRoots] = [:]
@@ -71,7 +72,9 @@ public final class LedgerState {
             case .attestation(let attestation):
                 let key = ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage)
                 attestations[key, default: []].append(attestation)
-                if attestedReports[attestation.reportDigest] == nil { attestedReports[attestation.reportDigest] = key }
+                if attestation.revocation == nil && attestedReports[attestation.reportDigest] == nil {
+                    attestedReports[attestation.reportDigest] = key
+                }
             case .creditBlock(let block): creditBlocks[block.id] = block
             case .bond(let bond): bonds[bond.bondID] = bond
             case .allocation(let key, let amount): allocations[key] = amount
@@ -123,6 +126,9 @@ public final class LedgerState {
             guard membersByAddress[transaction.senderAddress] != nil else {  // INVARIANT(sender-is-member)
                 throw .transactionRejected(height: block.height, index: index, reason: "sender \(transaction.senderAddress) is not a member")
             }
+            if let violation = rules.formatViolation(transaction.payload) {
+                throw .transactionRejected(height: block.height, index: index, reason: violation.description)
+            }
             let signatureValid = verifier?.isValidSignature(transaction.signature, digest: transaction.signingDigest, publicKey: transaction.sender) ?? true
             guard signatureValid else {  // INVARIANT(valid-signature)
                 throw .transactionRejected(height: block.height, index: index, reason: "invalid signature")
@@ -157,6 +163,7 @@ public final class LedgerState {
                 let code: FailureCode = switch violation {
                 case .wrongChain: .wrongChain
                 case .notAMember: .notAMember
+                case .payloadFormat: .payloadFormat
                 }
                 refused[index] = TransactionFailure(code, "\(violation); a block with it should never have been certified")
             } else if let verifier, !verifier.isValidSignature(transaction.signature, digest: transaction.signingDigest, publicKey: transaction.sender) {
@@ -203,11 +210,12 @@ public final class LedgerState {
 
     /// Runs one authenticated transaction. The nonce is used up whenever it was the right one,
     /// whether or not the payload succeeds; a failed payload changes nothing else.
-    private func execute(_ transaction: Transaction, context: ExecutionContext) -> Receipt.Outcome {
+    /// `checkNonce` false (simulation only) takes the transaction as the sender's next.
+    func execute(_ transaction: Transaction, context: ExecutionContext, checkNonce: Bool = true) -> Receipt.Outcome {
         let sender = transaction.senderAddress
         let member = membersByAddress[sender]!
         let expectedNonce = accounts[sender]!.nonce + 1
-        guard transaction.nonce == expectedNonce else {  // INVARIANT(nonce-fresh)
+        guard !checkNonce || transaction.nonce == expectedNonce else {  // INVARIANT(nonce-fresh)
             return .failure(TransactionFailure(.badNonce, "nonce \(transaction.nonce) is not the next nonce \(expectedNonce) of \(sender)"))
         }
         accounts[sender]!.nonce = expectedNonce
@@ -278,6 +286,14 @@ public final class LedgerState {
         let key = ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage)
         attestations[key, default: []].append(attestation)
         if attestedReports[attestation.reportDigest] == nil { attestedReports[attestation.reportDigest] = key }
+        markDirty(.attestation(key, sequence: attestation.sequence))
+    }
+    func setAttestation(_ attestation: Attestation) {
+        let key = ProjectVintage(projectID: attestation.projectID, vintage: attestation.vintage)
+        attestations[key]![Int(attestation.sequence)] = attestation
+        if attestation.revocation != nil && attestedReports[attestation.reportDigest] == key {
+            attestedReports[attestation.reportDigest] = nil
+        }
         markDirty(.attestation(key, sequence: attestation.sequence))
     }
     func setCreditBlock(_ block: CreditBlock) { creditBlocks[block.id] = block; markDirty(.creditBlock(block.id)) }

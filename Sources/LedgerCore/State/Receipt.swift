@@ -77,6 +77,17 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
     case exceedsLimit = 26
     case reportAlreadyAttested = 27
     case emptyField = 28
+    /// A payload of the other genesis format, only in a block more than f faulty validators
+    /// certified (like the three above).
+    case payloadFormat = 29
+    /// The next six are the corrections (format 2).
+    case unknownAttestation = 30
+    case notAttester = 31
+    case attestationRevoked = 32
+    case attestationBacksIssued = 33
+    case creditsCancelled = 34
+    case creditsSuspended = 35
+    case creditsNotSuspended = 36
 
     public var name: String {
         switch self {
@@ -108,6 +119,14 @@ public enum FailureCode: UInt16, Sendable, CaseIterable {
         case .exceedsLimit: "exceeds-limit"
         case .reportAlreadyAttested: "report-already-attested"
         case .emptyField: "empty-field"
+        case .payloadFormat: "payload-format"
+        case .unknownAttestation: "unknown-attestation"
+        case .notAttester: "not-attester"
+        case .attestationRevoked: "attestation-revoked"
+        case .attestationBacksIssued: "attestation-backs-issued"
+        case .creditsCancelled: "credits-cancelled"
+        case .creditsSuspended: "credits-suspended"
+        case .creditsNotSuspended: "credits-not-suspended"
         }
     }
 }

@@ -49,6 +49,7 @@ extension Project: CanonicalDecodable {
         location = try reader.read(Text.self)
         owner = try reader.read(Address.self)
         registeredAtHeight = try reader.readUInt64("registered at height")
+        details = reader.isAtEnd ? nil : try reader.read(ProjectDetails.self)
     }
 }
 
@@ -58,6 +59,10 @@ extension VintageAccount: CanonicalDecodable {
         issuedKg = try reader.readUInt64("issued")
         retiredKg = try reader.readUInt64("retired")
         attestationCount = try reader.readUInt32("attestation count")
+        if !reader.isAtEnd {
+            cancelledKg = try reader.readUInt64("cancelled")
+            guard cancelledKg > 0 else { throw .nonCanonical(field: "vintage", reason: "a zero cancelled total is not written") }
+        }
     }
 }
 
@@ -70,6 +75,13 @@ extension Attestation: CanonicalDecodable {
         quantityKg = try reader.readUInt64("quantity")
         reportDigest = try reader.readDigest("report digest")
         height = try reader.readUInt64("height")
+        if !reader.isAtEnd {
+            monitoringPeriod = try reader.readOptional(MonitoringPeriod.self, "monitoring period")
+            revocation = try reader.readOptional(Correction.self, "revocation")
+            guard monitoringPeriod != nil || revocation != nil else {
+                throw .nonCanonical(field: "attestation", reason: "an attestation without period or revocation ends after its height")
+            }
+        }
     }
 }
 
@@ -88,6 +100,7 @@ extension CreditBlock: CanonicalDecodable {
         quantity = try reader.readUInt64("quantity")
         owner = try reader.read(Address.self)
         retirement = try reader.readOptional(Retirement.self, "retirement")
+        hold = reader.isAtEnd ? nil : try reader.read(CreditHold.self)
     }
 }
 

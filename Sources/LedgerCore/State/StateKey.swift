@@ -66,6 +66,8 @@ extension Project: CanonicalEncodable {
         writer.write(location)
         writer.write(owner)
         writer.write(registeredAtHeight)
+        // Format-2 records append what they carry, so a format-1 leaf keeps its bytes and root.
+        if let details { writer.write(details) }
     }
 }
 
@@ -75,6 +77,7 @@ extension VintageAccount: CanonicalEncodable {
         writer.write(issuedKg)
         writer.write(retiredKg)
         writer.write(attestationCount)
+        if cancelledKg > 0 { writer.write(cancelledKg) }
     }
 }
 
@@ -87,6 +90,10 @@ extension Attestation: CanonicalEncodable {
         writer.write(quantityKg)
         writer.write(reportDigest)
         writer.write(height)
+        if monitoringPeriod != nil || revocation != nil {
+            writer.write(monitoringPeriod)
+            writer.write(revocation)
+        }
     }
 }
 
@@ -96,6 +103,35 @@ extension CreditBlock: CanonicalEncodable {
         writer.write(quantity)
         writer.write(owner)
         writer.write(retirement)
+        if let hold { writer.write(hold) }
+    }
+}
+
+extension Correction: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(reason)
+        writer.write(height)
+        writer.write(transactionID)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        reason = try reader.read(Text.self)
+        height = try reader.readUInt64("height")
+        transactionID = try reader.readDigest("transaction id")
+    }
+}
+
+extension CreditHold: CanonicalCodable {
+    public func encode(to writer: inout CanonicalWriter) {
+        writer.write(kind.rawValue)
+        writer.write(correction)
+    }
+
+    public init(from reader: inout CanonicalReader) throws(CodecError) {
+        let raw = try reader.readUInt8("hold")
+        guard let kind = Kind(rawValue: raw) else { throw .unknownTag(type: "credit hold", tag: raw) }
+        self.kind = kind
+        correction = try reader.read(Correction.self)
     }
 }
 

@@ -21,6 +21,8 @@ public struct Project: Hashable, Sendable {
     public var location: Text
     public var owner: Address
     public var registeredAtHeight: UInt64
+    /// Host country, methodology and program (format 2); nil on a format-1 chain.
+    public var details: ProjectDetails? = nil
 }
 
 /// Per project and vintage: what verifiers attested and what the registry issued against it.
@@ -29,6 +31,9 @@ public struct VintageAccount: Hashable, Sendable {
     public var issuedKg: UInt64 = 0
     public var retiredKg: UInt64 = 0
     public var attestationCount: UInt32 = 0
+    /// Issued credits the registry cancelled (format 2): they stay issued (their serials are
+    /// never reused) but need no attestation behind them any more.
+    public var cancelledKg: UInt64 = 0
 }
 
 public struct ProjectVintage: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -56,6 +61,51 @@ public struct Attestation: Hashable, Sendable {
     public var quantityKg: UInt64
     public var reportDigest: Digest
     public var height: UInt64
+    /// The days the verification covered (format 2).
+    public var monitoringPeriod: MonitoringPeriod? = nil
+    /// Set when its verifier withdrew it; a revoked attestation backs no credits.
+    public var revocation: Correction? = nil
+}
+
+/// A correction recorded on the record it corrects: why, when, and by which transaction.
+public struct Correction: Hashable, Sendable {
+    public var reason: Text
+    public var height: UInt64
+    public var transactionID: Digest
+
+    public init(reason: Text, height: UInt64, transactionID: Digest) {
+        self.reason = reason
+        self.height = height
+        self.transactionID = transactionID
+    }
+}
+
+/// A credit unit's status, as registries report it (Verra, CAD Trust).
+public enum CreditStatus: String, Hashable, Sendable, CaseIterable {
+    /// Issued and free to move or retire.
+    case issued
+    /// Used against a claim; final.
+    case retired
+    /// Withdrawn by the registry; final: never moves or retires.
+    case cancelled
+    /// Frozen by the registry until reinstated.
+    case suspended
+}
+
+/// A registry's hold on issued credits.
+public struct CreditHold: Hashable, Sendable {
+    public enum Kind: UInt8, Hashable, Sendable {
+        case cancelled = 1
+        case suspended = 2
+    }
+
+    public var kind: Kind
+    public var correction: Correction
+
+    public init(kind: Kind, correction: Correction) {
+        self.kind = kind
+        self.correction = correction
+    }
 }
 
 /// A contiguous run of serial-numbered credits [firstSerial, firstSerial + quantity).
@@ -65,8 +115,19 @@ public struct CreditBlock: Hashable, Sendable {
     public var owner: Address
     /// Set once retired; a retired block never moves again.
     public var retirement: Retirement?
+    /// Set when a registry cancelled or suspended the block (format 2).
+    public var hold: CreditHold? = nil
 
     public var lastSerial: UInt64 { id.firstSerial + quantity - 1 }
+
+    public var status: CreditStatus {
+        if retirement != nil { return .retired }
+        switch hold?.kind {
+        case .cancelled: return .cancelled
+        case .suspended: return .suspended
+        case nil: return .issued
+        }
+    }
 }
 
 public struct Retirement: Hashable, Sendable {

@@ -20,6 +20,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
             return JSONResponse.make(HealthBody(health), status: health.isHealthy ? .ok : .serviceUnavailable)
         }
         router.post("/v1/transactions") { request, context in try await submit(request, client: context.client) }
+        router.post("/v1/transactions/simulate") { request, context in try await simulate(request, client: context.client) }
         router.get("/v1/transactions/{id}") { _, context in try await transaction(context.parameters.get("id")) }
         router.get("/v1/blocks/{height}") { _, context in try await block(context.parameters.get("height")) }
         router.get("/v1/blocks/{height}/raw") { request, context in
@@ -90,7 +91,7 @@ struct APIRoutes<Service: NodeService>: Sendable {
     }
 
     /// The whole body, refused above `bodySizeMaxBytes` (by Content-Length first, without reading).
-    private func body(of request: Request) async throws(APIError) -> [UInt8] {
+    func body(of request: Request) async throws(APIError) -> [UInt8] {
         let maximum = configuration.bodySizeMaxBytes
         if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > maximum {
             throw .bodyTooLarge(maximumBytes: maximum)

@@ -9,6 +9,10 @@ public protocol NodeService: Sendable {
     /// Admits signed transactions to the mempool; `result[i]` answers `transactions[i]`.
     func submit(_ transactions: [Transaction]) async -> [AdmissionResult]
 
+    /// The receipts `transactions` would get if they were the next block's, against the
+    /// committed state, changing nothing (`LedgerState.simulate`). Signatures are the caller's.
+    func simulate(_ transactions: [Transaction]) async throws(NodeServiceError) -> SimulationResult
+
     /// Returns once the transaction is committed, or after `timeoutMillis` with whatever its
     /// status then is (pending or unknown).
     func waitForCommit(of transactionID: Digest, timeoutMillis: UInt64) async throws(NodeServiceError) -> TransactionStatus
@@ -51,7 +55,23 @@ public protocol NodeService: Sendable {
     func evidence(validator: UInt16?, limit: Int) async throws(NodeServiceError) -> [StoredEvidence]
 }
 
+/// What `NodeService.simulate` found, and at which committed height.
+public struct SimulationResult: Sendable, Hashable {
+    public let height: UInt64
+    public let receipts: [Receipt]
+
+    public init(height: UInt64, receipts: [Receipt]) {
+        self.height = height
+        self.receipts = receipts
+    }
+}
+
 extension NodeService {
+    /// A service without a ledger state (test fakes) cannot simulate.
+    public func simulate(_ transactions: [Transaction]) async throws(NodeServiceError) -> SimulationResult {
+        throw .unavailable(reason: "this service keeps no ledger state to simulate on")
+    }
+
     /// A service that keeps no evidence (test fakes, an offline chain) has none to list.
     public func evidence(validator: UInt16?, limit: Int) async throws(NodeServiceError) -> [StoredEvidence] { [] }
 }

@@ -87,8 +87,11 @@ struct QueryParameters {
 
     func status(_ name: String = "status") throws(APIError) -> CreditStatus? {
         guard let text = values[name] else { return nil }
-        guard let status = CreditStatus(rawValue: text) else {
-            throw APIError.badRequest("invalid-parameter", "\(name) must be held or retired, got \"\(text.prefix(40))\"")
+        // "held" is the name version 1 of the API gave unretired credits.
+        guard let status = text == "held" ? .issued : CreditStatus(rawValue: text) else {
+            throw APIError.badRequest(
+                "invalid-parameter",
+                "\(name) must be \(CreditStatus.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(text.prefix(40))\"")
         }
         return status
     }

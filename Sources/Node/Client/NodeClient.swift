@@ -68,6 +68,19 @@ public struct NodeClient: Sendable {
         return try decode(SubmitResponseBody.self, reply, exchange).results
     }
 
+    /// `POST /v1/transactions/simulate`: the receipt each transaction would get now, in order.
+    public func simulate(_ transactions: [Transaction]) async throws(NodeClientError) -> SimulateResponseBody {
+        var writer = CanonicalWriter()
+        if transactions.count == 1 {
+            transactions[0].encode(to: &writer)
+        } else {
+            writer.write(transactions, maximum: Limits.blockTransactionsMax)
+        }
+        let exchange = exchange()
+        let reply = try await exchange.send(method: .POST, path: "/v1/transactions/simulate", contentType: "application/octet-stream", body: writer.bytes)
+        return try decode(SimulateResponseBody.self, reply, exchange)
+    }
+
     public func transaction(_ id: Digest) async throws(NodeClientError) -> TransactionBody {
         try await get(TransactionBody.self, "/v1/transactions/\(id.hex)")
     }

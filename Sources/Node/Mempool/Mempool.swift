@@ -11,7 +11,8 @@ import Logging
 /// `ParallelSignatureCheck` (one child task per core), and the cheap rules are checked again
 /// after that suspension, since other admissions may have run meanwhile.
 ///
-/// Rules: chain id matches, sender is a genesis member, signature valid (checked once per
+/// Rules: chain id matches, sender is a genesis member, the payload is of the genesis's
+/// format (`TransactionRules`), signature valid (checked once per
 /// admitted transaction), nonce above the sender's committed nonce and at most
 /// `nonceAheadMax` above it, one transaction per (sender, nonce) — the identical one again is
 /// idempotent, a different one is refused — and the pool stays within its count and byte
@@ -20,6 +21,7 @@ public actor Mempool {
     public let chainID: Identifier
     public let limits: MempoolLimits
     private let members: Set<Address>
+    private let rules: TransactionRules
     private let nonces: any CommittedNonceSource
     private let verifier: any SignatureVerifier
     private let logger: Logger
@@ -44,6 +46,7 @@ public actor Mempool {
     ) {
         chainID = genesis.chainID
         members = Set(genesis.members.map(\.address))
+        rules = TransactionRules(genesis: genesis)
         self.nonces = nonces
         self.limits = limits
         self.verifier = verifier
@@ -88,6 +91,7 @@ public actor Mempool {
         guard transaction.chainID == chainID else { return .rejected(.wrongChain(expected: chainID, actual: transaction.chainID)) }
         let sender = transaction.senderAddress
         guard members.contains(sender) else { return .rejected(.notAMember(sender: sender)) }
+        if let violation = rules.formatViolation(transaction.payload) { return .rejected(.payloadFormat(violation.description)) }
         if locations[transaction.id] != nil { return .duplicate }
         let committed = nonces.committedNonce(of: sender)
         guard transaction.nonce > committed else {

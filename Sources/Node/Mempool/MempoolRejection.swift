@@ -6,6 +6,7 @@ import LedgerCrypto
 public enum MempoolRejection: Error, Hashable, Sendable, CustomStringConvertible {
     case wrongChain(expected: Identifier, actual: Identifier)
     case notAMember(sender: Address)
+    case payloadFormat(String)
     case invalidSignature(transactionID: Digest)
     case staleNonce(sender: Address, nonce: UInt64, committedNonce: UInt64)
     case nonceTooFarAhead(sender: Address, nonce: UInt64, committedNonce: UInt64, aheadMax: UInt64)
@@ -15,7 +16,7 @@ public enum MempoolRejection: Error, Hashable, Sendable, CustomStringConvertible
 
     /// Every code, for counters and documentation.
     public static let allCodes = [
-        "wrong-chain", "not-a-member", "invalid-signature", "stale-nonce", "nonce-too-far-ahead",
+        "wrong-chain", "not-a-member", "payload-format", "invalid-signature", "stale-nonce", "nonce-too-far-ahead",
         "conflicting-nonce", "mempool-full", "batch-too-large",
     ]
 
@@ -23,6 +24,7 @@ public enum MempoolRejection: Error, Hashable, Sendable, CustomStringConvertible
         switch self {
         case .wrongChain: "wrong-chain"
         case .notAMember: "not-a-member"
+        case .payloadFormat: "payload-format"
         case .invalidSignature: "invalid-signature"
         case .staleNonce: "stale-nonce"
         case .nonceTooFarAhead: "nonce-too-far-ahead"
@@ -38,6 +40,8 @@ public enum MempoolRejection: Error, Hashable, Sendable, CustomStringConvertible
             "the transaction is for chain \"\(actual)\" but this node runs chain \"\(expected)\"; sign it with --chain-id \(expected)"
         case .notAMember(let sender):
             "sender \(sender) is not a member in this chain's genesis; only genesis members may submit transactions"
+        case .payloadFormat(let problem):
+            problem
         case .invalidSignature(let transactionID):
             "transaction \(transactionID.shortHex)'s signature does not verify against its sender key; re-sign it with the sender's key"
         case .staleNonce(let sender, let nonce, let committedNonce):

@@ -16,6 +16,7 @@ extension ValidatorNode {
         isDriving = true
         defer { isDriving = false }
         var steps = 0
+        var transferring = replica.stateTransferTarget != nil
         while !pendingEvents.isEmpty, !stopped {
             let next = pendingEvents.removeFirst()
             noteProposal(next)
@@ -23,7 +24,19 @@ extension ValidatorNode {
             handle(output)
             steps += 1
             precondition(steps < 1_000_000, "the replica did not reach quiescence")
+            if transferring, replica.stateTransferTarget == nil { askPeersAfterCatchUp() }
+            transferring = replica.stateTransferTarget != nil
         }
+    }
+
+    /// A state transfer fetches up to the last stable checkpoint; blocks committed after it
+    /// come with the next commit — which on an idle network may be long. So when a transfer
+    /// ends, every connected peer is asked for the certified blocks above this node's height,
+    /// as when a peer connects (the replica takes only the next blocks with valid certificates).
+    private func askPeersAfterCatchUp() {
+        guard !connectedPeers.isEmpty else { return }
+        logger.info("state transfer ended at height \(state.height); asking \(connectedPeers.count) peers for any later certified blocks")
+        for peer in connectedPeers.sorted() { askForBlocksAfterOurs(peer: peer) }
     }
 
     func tick() async {
@@ -70,9 +83,14 @@ extension ValidatorNode {
                 counters.unsolicitedBlockResponses += 1
                 return
             }
+            let before = state.height
             steppingBlocksAnswer = true
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
             steppingBlocksAnswer = false
+            // A full answer that moved this node on: the peer may have more; ask for the next page.
+            if state.height > before, blocks.count >= PeerWire.blocksPerResponseMax, replica.stateTransferTarget == nil {
+                askForBlocksAfterOurs(peer: inbound.sender)
+            }
         }
     }
 
@@ -228,7 +246,7 @@ extension ValidatorNode {
             fail("certified block \(block.height) does not follow this node's state (\(error)): the data directory is damaged, or more than f validators are faulty")
             return
         }
-        let refused = execution.receipts.filter { [.notAMember, .invalidSignature, .wrongChain].contains($0.failure?.code) }
+        let refused = execution.receipts.filter { [.notAMember, .invalidSignature, .wrongChain, .payloadFormat].contains($0.failure?.code) }
         if !refused.isEmpty {
             counters.certifiedInvalidTransactions += refused.count
             logger.critical("certified block \(block.height) holds \(refused.count) transactions that break the chain's rules (first: \(refused[0].failure!.message)); they failed and changed nothing, but more than f validators must be faulty to certify such a block")

@@ -74,6 +74,10 @@ extension ValidatorNode: NodeService {
 
     public func account(_ address: Address) -> Account? { state.account(address) }
 
+    public func simulate(_ transactions: [Transaction]) -> SimulationResult {
+        SimulationResult(height: state.height, receipts: state.simulate(transactions))
+    }
+
     public func status() async -> NodeStatus {
         let peers = await network.counters()
         let mempoolCounters = await mempool.snapshot()

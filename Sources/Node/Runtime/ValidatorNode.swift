@@ -44,6 +44,8 @@ public actor ValidatorNode {
     var counters = NodeCounters()
     /// Peers asked for the blocks after this node's height, whose one answer is awaited.
     var askedForBlocks: Set<Int> = []
+    /// Peers whose link is up, as the peer layer reported them.
+    var connectedPeers: Set<Int> = []
     /// True while the replica steps a peer's answer of certified blocks (catch-up).
     var steppingBlocksAnswer = false
     /// Rate limit for log lines a faulty validator can trigger (`logFromPeer`).
@@ -170,7 +172,7 @@ public actor ValidatorNode {
     /// node restarted while the network is idle learns what it missed now, not when the next
     /// block commits. The peer serves what it has (bounded, `serveBlocks`); the replica takes
     /// only the next blocks with valid certificates (`Replica.takeCertifiedBlocks`).
-    private func askForBlocksAfterOurs(peer: Int) {
+    func askForBlocksAfterOurs(peer: Int) {
         askedForBlocks.insert(peer)
         let from = state.height + 1
         try? network.send(PeerWire.encodeRequest(from: from, to: from + UInt64(PeerWire.blocksPerResponseMax) - 1), to: peer)
@@ -180,8 +182,10 @@ public actor ValidatorNode {
         switch event {
         case .connected(let index, let address):
             logger.info("peer connected: \(genesis.validators[index].name) at \(address)")
+            connectedPeers.insert(index)
             askForBlocksAfterOurs(peer: index)
         case .disconnected(let index, let reason):
+            connectedPeers.remove(index)
             logger.notice("peer disconnected: \(genesis.validators[index].name) (\(reason))")
         }
     }

@@ -4,6 +4,7 @@ import LedgerCore
 extension LedgerQueries {
     static let creditColumns = [
         "last_serial", "quantity", "owner", "retired", "beneficiary", "reason", "retired_height", "retirement_transaction",
+        "hold", "hold_reason", "hold_height", "hold_transaction",
     ]
 
     /// Credit blocks in (project, vintage, first serial) order. With `serial`, the one block of
@@ -16,7 +17,12 @@ extension LedgerQueries {
             if let owner = filter.owner { query.conditions.add("owner = ?", .text(owner.description)) }
             if let project = filter.projectID { query.conditions.add("project_id = ?", .text(project.value)) }
             if let vintage = filter.vintage { query.conditions.add("vintage = ?", .integer(Int64(vintage))) }
-            if let status = filter.status { query.conditions.add("retired = ?", .integer(status == .retired ? 1 : 0)) }
+            switch filter.status {
+            case nil: break
+            case .issued: query.conditions.add("retired = 0 AND hold IS NULL")
+            case .retired: query.conditions.add("retired = 1")
+            case .cancelled, .suspended: query.conditions.add("hold = ?", .text(filter.status!.rawValue))
+            }
             if let serial = filter.serial, let project = filter.projectID, let vintage = filter.vintage {
                 guard let first = try LedgerQueries.firstSerial(containing: serial, project: project, vintage: vintage, database) else {
                     return Page(items: [], next: nil, height: height)
@@ -81,8 +87,17 @@ extension LedgerQueries {
             retirement = RetirementRecord(
                 beneficiary: try reader.text(4), reason: try reader.text(5), height: try reader.amount(6), transactionID: try reader.text(7))
         }
+        var hold: CorrectionRecord?
+        var status: CreditStatus = retirement == nil ? .issued : .retired
+        if let kind = try reader.optionalText(8) {
+            guard let held = CreditStatus(rawValue: kind), held == .cancelled || held == .suspended else {
+                throw QueryError.storage(.corrupt("credit block hold \(kind) is neither cancelled nor suspended"))
+            }
+            status = held
+            hold = CorrectionRecord(reason: try reader.text(9), height: try reader.amount(10), transactionID: try reader.text(11))
+        }
         return CreditBlockRecord(
-            projectID: try reader.text(8), vintage: try reader.integer(9), firstSerial: try reader.amount(10), lastSerial: try reader.amount(0),
-            quantity: try reader.amount(1), owner: try reader.text(2), retirement: retirement)
+            projectID: try reader.text(12), vintage: try reader.integer(13), firstSerial: try reader.amount(14), lastSerial: try reader.amount(0),
+            quantity: try reader.amount(1), owner: try reader.text(2), status: status, retirement: retirement, hold: hold)
     }
 }

@@ -25,11 +25,6 @@ public struct AttestationFilter: Sendable, Hashable {
     }
 }
 
-/// Whether credits are still held (movable) or retired (final).
-public enum CreditStatus: String, Sendable, Hashable, CaseIterable {
-    case held
-    case retired
-}
 
 public struct CreditFilter: Sendable, Hashable {
     public var owner: Address?

@@ -1,3 +1,5 @@
+import LedgerCore
+
 /// Rows of the queryable tables as values. Amounts are exact `UInt64`s (kg CO2e for
 /// reductions and credits, minor units for money); identifiers and addresses are the text the
 /// ledger stores.
@@ -21,16 +23,26 @@ public struct ProjectRecord: Sendable, Hashable {
     public let location: String
     public let owner: String
     public let registeredHeight: UInt64
+    /// ISO 3166-1 alpha-2, methodology id and registry program; nil on a format-1 chain.
+    public let hostCountry: String?
+    public let methodology: String?
+    public let program: String?
 }
 
-/// One vintage of a project: what was attested, issued and retired, and what is still held.
+/// One vintage of a project: what was attested (net of revocations), issued, retired and
+/// cancelled, and what is still held.
 public struct VintageRecord: Sendable, Hashable {
     public let vintage: UInt16
+    /// Standing attestations: revoked ones no longer count.
     public let attestedKg: UInt64
+    public let revokedKg: UInt64
     public let issuedKg: UInt64
     public let retiredKg: UInt64
-    /// Issued and not retired.
+    public let cancelledKg: UInt64
+    /// Issued and neither retired nor cancelled (suspended credits are still held).
     public let heldKg: UInt64
+    /// Held but frozen by the registry.
+    public let suspendedKg: UInt64
     public let attestationCount: UInt32
 }
 
@@ -48,6 +60,19 @@ public struct AttestationRecord: Sendable, Hashable {
     public let quantityKg: UInt64
     public let reportSHA256: String
     public let height: UInt64
+    /// `YYYY-MM-DD`; nil on a format-1 chain.
+    public let periodStart: String?
+    public let periodEnd: String?
+    /// Set when its verifier withdrew it.
+    public let revocation: CorrectionRecord?
+}
+
+/// Why, when and by which transaction a record was corrected.
+public struct CorrectionRecord: Sendable, Hashable {
+    public let reason: String
+    public let height: UInt64
+    /// Hex id of the correcting transaction.
+    public let transactionID: String
 }
 
 public struct RetirementRecord: Sendable, Hashable {
@@ -65,8 +90,11 @@ public struct CreditBlockRecord: Sendable, Hashable {
     public let lastSerial: UInt64
     public let quantity: UInt64
     public let owner: String
+    public let status: CreditStatus
     /// Nil while held; set once retired (final).
     public let retirement: RetirementRecord?
+    /// The registry's cancellation or suspension, when `status` is one of them.
+    public let hold: CorrectionRecord?
 }
 
 public struct BondRecord: Sendable, Hashable {

@@ -74,7 +74,7 @@ struct QueryListRouteTests {
         ("/v1/projects?owner=alice", "invalid-address", "40 lowercase hex"),
         ("/v1/projects?category=coal", "invalid-parameter", "renewable-energy"),
         ("/v1/projects?onwer=x", "unknown-parameter", "owner"),
-        ("/v1/credits?status=lost", "invalid-parameter", "held or retired"),
+        ("/v1/credits?status=lost", "invalid-parameter", "issued, retired, cancelled, suspended"),
         ("/v1/credits?serial=5", "invalid-parameter", "project and the vintage"),
         ("/v1/credits?serial=5&project=p", "invalid-parameter", "project and the vintage"),
         ("/v1/credits?serial=0&project=p&vintage=2025", "invalid-parameter", "from 1"),

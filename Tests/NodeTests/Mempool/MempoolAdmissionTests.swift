@@ -39,6 +39,20 @@ struct MempoolAdmissionTests {
         #expect(verifier.count == 0)
     }
 
+    @Test("a payload of the other genesis format is refused as payload-format, before its signature is checked")
+    func payloadFormat() async throws {
+        let pool = mempool()
+        #expect(consortium.genesis.formatVersion == 1)
+        let block = CreditBlockID(projectID: "p-1", vintage: 2025, firstSerial: 1)
+        let transaction = try Transaction(
+            chainID: TestConsortium.chainID, nonce: 1, payload: .cancelCredits(CreditCorrection(block: block, quantity: 1, reason: "x")),
+            signer: consortium.keys[0])
+        let rejection = await pool.admit([transaction])[0].rejection
+        #expect(rejection?.code == "payload-format")
+        #expect(rejection?.description.contains("needs a format-2 genesis") == true)
+        #expect(verifier.count == 0)
+    }
+
     @Test("a sender outside the genesis members is refused as not-a-member")
     func notAMember() async throws {
         let pool = mempool()

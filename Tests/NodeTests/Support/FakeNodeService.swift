@@ -40,6 +40,12 @@ final class FakeNodeService: NodeService {
 
     deinit { try? FileManager.default.removeItem(atPath: queryDirectory) }
 
+    /// Simulates on the genesis state (the fake's blocks are not executed).
+    func simulate(_ transactions: [Transaction]) async throws(NodeServiceError) -> SimulationResult {
+        let state = LedgerState(genesis: genesis)
+        return SimulationResult(height: state.height, receipts: state.simulate(transactions))
+    }
+
     /// Makes every query throw `unavailable`.
     func setUnavailable(_ value: Bool) { failQueries.store(value, ordering: .relaxed) }
 

@@ -39,17 +39,28 @@ struct TestRoster: Sendable {
 }
 
 /// Distinct free TCP ports on 127.0.0.1: bound together (so they differ), then released.
+/// They are drawn from below Linux's ephemeral range (32768–60999): a port the kernel hands
+/// out (port 0) can be taken, between its release and the test's bind, as the source port of
+/// another test's outgoing connection — which made these tests flake under load.
 func reserveFreePorts(count: Int) async throws -> [Int] {
     let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     var channels: [any Channel] = []
     var ports: [Int] = []
     do {
-        for _ in 0..<count {
-            let channel = try await ServerBootstrap(group: group)
-                .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: "127.0.0.1", port: 0).get()
-            channels.append(channel)
-            ports.append(channel.localAddress?.port ?? 0)
+        var attempts = 0
+        while ports.count < count {
+            attempts += 1
+            let candidate = Int.random(in: 20_000..<32_000)
+            guard !ports.contains(candidate) else { continue }
+            do {
+                let channel = try await ServerBootstrap(group: group)
+                    .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
+                    .bind(host: "127.0.0.1", port: candidate).get()
+                channels.append(channel)
+                ports.append(candidate)
+            } catch where attempts < 200 {
+                continue
+            }
         }
     } catch {
         for channel in channels { try? await channel.close() }

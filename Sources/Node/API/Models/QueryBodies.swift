@@ -22,15 +22,23 @@ public struct ProjectBody: Codable, Sendable, Hashable {
     public var location: String
     public var owner: String
     public var registeredHeight: UInt64
+    /// ISO 3166-1 alpha-2; absent on a format-1 chain (with `methodology` and `program`).
+    public var hostCountry: String?
+    public var methodology: String?
+    public var program: String?
 }
 
 public struct VintageBody: Codable, Sendable, Hashable {
     public var vintage: UInt16
+    /// Standing attestations; `revokedKg` were withdrawn.
     public var attestedKg: String
+    public var revokedKg: String?
     public var issuedKg: String
     public var retiredKg: String
-    /// Issued and not retired.
+    public var cancelledKg: String?
+    /// Issued and neither retired nor cancelled (suspended credits included).
     public var heldKg: String
+    public var suspendedKg: String?
     public var attestationCount: UInt32
 }
 
@@ -49,6 +57,17 @@ public struct AttestationBody: Codable, Sendable, Hashable {
     public var quantityKg: String
     public var reportSha256: String
     public var height: UInt64
+    /// `YYYY-MM-DD`; absent on a format-1 chain.
+    public var periodStart: String?
+    public var periodEnd: String?
+    public var revocation: CorrectionBody?
+}
+
+/// Why, when and by which transaction a record was corrected.
+public struct CorrectionBody: Codable, Sendable, Hashable {
+    public var reason: String
+    public var height: UInt64
+    public var transactionId: String
 }
 
 public struct RetirementBody: Codable, Sendable, Hashable {
@@ -66,9 +85,11 @@ public struct CreditBlockBody: Codable, Sendable, Hashable {
     public var lastSerial: String
     public var quantityKg: String
     public var owner: String
-    /// "held" or "retired".
+    /// "issued", "retired", "cancelled" or "suspended".
     public var status: String
     public var retirement: RetirementBody?
+    /// The registry's cancellation or suspension.
+    public var hold: CorrectionBody?
 }
 
 public struct BondBody: Codable, Sendable, Hashable {

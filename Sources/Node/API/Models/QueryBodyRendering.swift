@@ -1,3 +1,4 @@
+import LedgerCore
 import Storage
 
 /// Query records → JSON bodies.
@@ -19,7 +20,7 @@ extension ProjectBody {
     init(_ record: ProjectRecord) {
         self.init(
             projectId: record.projectID, name: record.name, category: record.category, location: record.location, owner: record.owner,
-            registeredHeight: record.registeredHeight)
+            registeredHeight: record.registeredHeight, hostCountry: record.hostCountry, methodology: record.methodology, program: record.program)
     }
 }
 
@@ -29,8 +30,9 @@ extension ProjectDetailBody {
             project: ProjectBody(detail.project),
             vintages: detail.vintages.map {
                 VintageBody(
-                    vintage: $0.vintage, attestedKg: String($0.attestedKg), issuedKg: String($0.issuedKg), retiredKg: String($0.retiredKg),
-                    heldKg: String($0.heldKg), attestationCount: $0.attestationCount)
+                    vintage: $0.vintage, attestedKg: String($0.attestedKg), revokedKg: String($0.revokedKg), issuedKg: String($0.issuedKg),
+                    retiredKg: String($0.retiredKg), cancelledKg: String($0.cancelledKg), heldKg: String($0.heldKg),
+                    suspendedKg: String($0.suspendedKg), attestationCount: $0.attestationCount)
             },
             height: height)
     }
@@ -40,7 +42,8 @@ extension AttestationBody {
     init(_ record: AttestationRecord) {
         self.init(
             projectId: record.projectID, vintage: record.vintage, sequence: record.sequence, verifier: record.verifier,
-            quantityKg: String(record.quantityKg), reportSha256: record.reportSHA256, height: record.height)
+            quantityKg: String(record.quantityKg), reportSha256: record.reportSHA256, height: record.height,
+            periodStart: record.periodStart, periodEnd: record.periodEnd, revocation: record.revocation.map(CorrectionBody.init))
     }
 }
 
@@ -49,10 +52,17 @@ extension CreditBlockBody {
         self.init(
             projectId: record.projectID, vintage: record.vintage, firstSerial: String(record.firstSerial),
             lastSerial: String(record.lastSerial), quantityKg: String(record.quantity), owner: record.owner,
-            status: record.retirement == nil ? CreditStatus.held.rawValue : CreditStatus.retired.rawValue,
+            status: record.status.rawValue,
             retirement: record.retirement.map {
                 RetirementBody(beneficiary: $0.beneficiary, reason: $0.reason, height: $0.height, transactionId: $0.transactionID)
-            })
+            },
+            hold: record.hold.map(CorrectionBody.init))
+    }
+}
+
+extension CorrectionBody {
+    init(_ record: CorrectionRecord) {
+        self.init(reason: record.reason, height: record.height, transactionId: record.transactionID)
     }
 }
 

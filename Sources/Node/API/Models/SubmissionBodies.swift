@@ -34,3 +34,36 @@ public struct SubmissionResultBody: Codable, Sendable, Hashable {
         self.commit = commit
     }
 }
+
+/// The answer to `POST /v1/transactions/simulate`: the receipt each transaction would get now.
+public struct SimulateResponseBody: Codable, Sendable, Hashable {
+    /// The committed height simulated on.
+    public var height: UInt64
+    /// What a simulation does not check.
+    public var note: String
+    public var results: [SimulationResultBody]
+
+    public static let note =
+        "simulated in order on the committed state as the next block; nonces are not checked and pending transactions are not applied first"
+
+    public init(height: UInt64, note: String, results: [SimulationResultBody]) {
+        self.height = height
+        self.note = note
+        self.results = results
+    }
+}
+
+public struct SimulationResultBody: Codable, Sendable, Hashable {
+    public var id: String
+    public var kind: String
+    public var success: Bool
+    /// The failure code and message the receipt would carry.
+    public var failure: ErrorDetail?
+
+    public init(id: String, kind: String, success: Bool, failure: ErrorDetail?) {
+        self.id = id
+        self.kind = kind
+        self.success = success
+        self.failure = failure
+    }
+}
