@@ -24,12 +24,29 @@ public enum FuzzSeeds {
             let signature = try validator.sign(digest: message.signingDigest(chainID: "fuzz-chain", genesisHash: SHA256.hash([9])))
             return SignedEnvelope(sender: 0, message: message, signature: signature).canonicalBytes
         }
+        // One transaction of each format-2 kind with its new fields (dates, country, corrections).
+        let block1 = CreditBlockID(projectID: "p-1", vintage: 2025, firstSerial: 1)
+        let formatTwo: [Payload] = [
+            .registerProject(RegisterProject(
+                projectID: "p-1", name: "seed", category: .renewableEnergy, location: "seed", owner: member.publicKey.address,
+                details: ProjectDetails(hostCountry: try CountryCode("CN"), methodology: "ACM0002", program: "cdm"))),
+            .attestReduction(AttestReduction(
+                projectID: "p-1", vintage: 2025, quantityKg: 5, reportDigest: SHA256.hash([3]),
+                monitoringPeriod: try MonitoringPeriod(start: LedgerDate("2025-01-01"), end: LedgerDate("2025-12-31")))),
+            .revokeAttestation(RevokeAttestation(projectID: "p-1", vintage: 2025, sequence: 0, reason: "seed")),
+            .cancelCredits(CreditCorrection(block: block1, quantity: 1, reason: "seed")),
+            .suspendCredits(CreditCorrection(block: block1, quantity: 1, reason: "seed")),
+            .reinstateCredits(CreditCorrection(block: block1, quantity: 1, reason: "seed")),
+        ]
+        let corrections = try formatTwo.enumerated().map { index, payload in
+            try Transaction(chainID: "fuzz-chain", nonce: UInt64(index + 2), payload: payload, signer: member).canonicalBytes
+        }
         let hex = Hex.encode(transfer.canonicalBytes)
         return [
             .frames: PeerWireFuzzing.seedFrames(),
             .handshake: PeerWireFuzzing.seedHandshake(),
             .consensus: envelopes,
-            .transaction: [transfer.canonicalBytes],
+            .transaction: [transfer.canonicalBytes] + corrections,
             .block: [block.canonicalBytes],
             .genesis: [genesisJSON],
             .submission: [Array("{\"transaction\": \"\(hex)\"}".utf8), Array("{\"transactions\": [\"\(hex)\"]}".utf8), transfer.canonicalBytes],

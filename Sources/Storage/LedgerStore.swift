@@ -89,6 +89,11 @@ public final class LedgerStore {
             return
         }
         let version = meta["schema_version"].flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? -1
+        let stored = meta["genesis_hash"].flatMap { Digest(bytes: $0) }
+        // Another chain's store is refused before anything in it changes.
+        guard stored == genesisHash else {
+            throw .otherChain(storedGenesis: stored?.hex ?? "unknown", expectedGenesis: genesisHash.hex)
+        }
         if (1..<Schema.version).contains(version) {
             try database.transaction { () throws(StorageError) in
                 try migrate(from: version)
@@ -97,10 +102,6 @@ public final class LedgerStore {
             return try checkOrWriteMeta()
         }
         guard version == Schema.version else { throw .schemaVersion(found: version, supported: Schema.version) }
-        let stored = meta["genesis_hash"].flatMap { Digest(bytes: $0) }
-        guard stored == genesisHash else {
-            throw .otherChain(storedGenesis: stored?.hex ?? "unknown", expectedGenesis: genesisHash.hex)
-        }
     }
 
     /// Runs every migration after `version`, inside the caller's transaction.

@@ -5,7 +5,9 @@ import Node
 import Testing
 
 /// Green-finance integrity through the real binary against a 1-node testnet (genesis format
-/// 2): predictable refusals are shown before a nonce is spent (the node simulates first),
+/// 2): predictable refusals — wrong role, unknown project or recipient, insufficient funds,
+/// missing format-2 records, blank names and beneficiaries, over-limit quantities — are shown
+/// before a nonce is spent (the node simulates first),
 /// `--no-check` commits them anyway, and the corrections — a verifier's revocation, a
 /// registry's suspension, reinstatement and cancellation — appear in `query`, in every
 /// report format, in an offline proof, and in `verify`'s replay.
@@ -67,6 +69,12 @@ struct CorrectionsEndToEndTests {
         try await refusedFirst(
             "register-project", "solar-owner", ["--id", "bare", "--name", "No details", "--category", "renewable-energy"],
             code: "payload-format", saying: "give --host-country, --methodology and --program")
+        try await refusedFirst(
+            "register-project", "solar-owner", ["--id", "blank-1", "--name", "   ", "--category", "renewable-energy"] + details,
+            code: "empty-field", saying: "the project's name is empty")
+        try await refusedFirst(
+            "attest-reduction", "tuv-verifier", ["--project", "solar-1", "--vintage", "2025", "--quantity-kg", "18446744073709551615", "--report", reportB] + period,
+            code: "exceeds-limit", saying: "above this ledger's limit")
         let badCountry = try tx("register-project", "solar-owner", ["--id", "x-1", "--name", "x", "--category", "renewable-energy", "--host-country", "XX", "--methodology", "m", "--program", "p"])
         #expect(badCountry.status != 0 && badCountry.output.contains("not an ISO 3166-1 alpha-2 code"), "\(badCountry.output)")
         let badPeriod = try tx("attest-reduction", "tuv-verifier", ["--project", "solar-1", "--vintage", "2024", "--quantity-kg", "5", "--report", reportA] + period)
@@ -91,6 +99,9 @@ struct CorrectionsEndToEndTests {
             "transfer-credits", "solar-owner", block + ["--quantity", "10", "--to", try address("green-bank")],
             code: "credits-suspended", saying: "ownership dispute")
         _ = try committed("reinstate-credits", "cn-registry", block + ["--quantity", "4000", "--reason", "dispute settled for 4 t"])
+        try await refusedFirst(
+            "retire-credits", "solar-owner", block + ["--quantity", "10", "--beneficiary", " ", "--reason", "2025 offset"],
+            code: "empty-field", saying: "the beneficiary is empty")
         let cancellation = try committed(
             "cancel-credits", "cn-registry", ["--project", "solar-1", "--vintage", "2025", "--first-serial", "4001", "--quantity", "6000", "--reason", "issued to the wrong holder"])
         try await refusedFirst(

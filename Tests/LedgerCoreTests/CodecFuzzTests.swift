@@ -35,6 +35,17 @@ struct CodecFuzzTests {
             try ledger.transaction("issuer", .issueBond(IssueBond(bondID: "GB", currency: "EUR", faceValue: 9, termMonths: 12, eligibleCategories: [.renewableEnergy]))),
             try ledger.transaction("verifier", ledger.attest("p", 7)),
         ]
+        // Format 2: details, a monitoring period (dates), and the corrections.
+        let modern = try TestLedger(rules: LedgerRulesTests.rules)
+        let credits = modern.credits("p", first: 1)
+        let formatTwo = [
+            try modern.transaction("owner", modern.register("p")),
+            try modern.transaction("verifier", modern.attest("p", 7)),
+            try modern.transaction("verifier", .revokeAttestation(RevokeAttestation(projectID: "p", vintage: 2025, sequence: 0, reason: "r"))),
+            try modern.transaction("registry", .cancelCredits(CreditCorrection(block: credits, quantity: 1, reason: "r"))),
+            try modern.transaction("registry", .suspendCredits(CreditCorrection(block: credits, quantity: 2, reason: "r"))),
+            try modern.transaction("registry", .reinstateCredits(CreditCorrection(block: credits, quantity: 3, reason: "r"))),
+        ]
         let block = ledger.block(transactions)
         let signature = try ledger.key("bank").sign(digest: block.hash)
         let certificate = CommitCertificate(view: 1, height: 1, blockHash: block.hash, signatures: [ValidatorSignature(validatorIndex: 0, signature: signature)])
@@ -42,7 +53,7 @@ struct CodecFuzzTests {
             block.canonicalBytes, block.header.canonicalBytes, certificate.canonicalBytes, ledger.genesis.canonicalBytes,
             Receipt(transactionID: block.hash, outcome: .failure(TransactionFailure(.notOwner, "x"))).canonicalBytes,
             MerkleTree.proof(of: 1, in: transactions.map(\.id))!.canonicalBytes,
-        ] + transactions.map(\.canonicalBytes) + transactions.map(\.payload.canonicalBytes)
+        ] + (transactions + formatTwo).map(\.canonicalBytes) + (transactions + formatTwo).map(\.payload.canonicalBytes)
     }
 
     @Test("random bytes never crash a decoder, and every success re-encodes exactly")

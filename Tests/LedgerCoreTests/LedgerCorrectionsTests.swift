@@ -91,6 +91,19 @@ struct LedgerCorrectionsTests {
         #expect(throws: LedgerError.self) { try MonitoringPeriod(start: LedgerDate("2025-12-31"), end: LedgerDate("2025-01-01")) }
     }
 
+    @Test("a monitoring period's dates out of range are refused, never trapped on", arguments: [UInt32.max, 655_360_000, 99_991_232, 18_991_231, 20_251_301, 20_250_230, 0])
+    func undecodableDates(number: UInt32) throws {
+        var writer = CanonicalWriter()
+        writer.write(UInt8(10))
+        writer.write(Identifier("p-1"))
+        writer.write(UInt16(2025))
+        writer.write(UInt64(5))
+        writer.write(SHA256.hash([1]))
+        writer.write(number)
+        writer.write(UInt32(20_251_231))
+        #expect(throws: CodecError.self) { try Payload(canonicalBytes: writer.bytes) }
+    }
+
     @Test("a format-1 record keeps its bytes: a project without details encodes exactly as before")
     func formatOneRecordBytes() throws {
         let ledger = try TestLedger()

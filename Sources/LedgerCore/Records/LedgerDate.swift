@@ -51,6 +51,11 @@ extension LedgerDate: CanonicalCodable {
 
     public init(from reader: inout CanonicalReader) throws(CodecError) {
         let number = try reader.readUInt32("date")
+        // The range first: every conversion below then fits (a UInt32 above 655,359,999 would
+        // trap in UInt16(number / 10_000) — a decoder must throw, never trap, on any bytes).
+        guard (19_000_101...99_991_231).contains(number) else {
+            throw .invalidValue(field: "date", reason: "\(number) is not a yyyymmdd calendar date between 1900 and 9999")
+        }
         do {
             try self.init(year: UInt16(number / 10_000), month: UInt8((number / 100) % 100), day: UInt8(number % 100))
         } catch {

@@ -87,8 +87,10 @@ extension ValidatorNode {
             steppingBlocksAnswer = true
             drive(.stateTransferResponse(StateTransferResponse(peer: UInt16(inbound.sender), entries: blocks)))
             steppingBlocksAnswer = false
-            // A full answer that moved this node on: the peer may have more; ask for the next page.
-            if state.height > before, blocks.count >= PeerWire.blocksPerResponseMax, replica.stateTransferTarget == nil {
+            // An answer that moved this node on: the peer may have more (a page ends at 64 blocks
+            // or 4 MiB), so ask for the next; an answer that moved nothing ends it. A faulty peer
+            // cannot keep this going without certified progress.
+            if state.height > before, replica.stateTransferTarget == nil, !askedForBlocks.contains(inbound.sender) {
                 askForBlocksAfterOurs(peer: inbound.sender)
             }
         }

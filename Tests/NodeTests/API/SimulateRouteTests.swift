@@ -29,8 +29,20 @@ struct SimulateRouteTests {
             #expect(body.results.map(\.id) == [good, overdraw, forged].map(\.id.hex))
             #expect(body.results.map(\.success) == [true, false, false])
             #expect(body.results.map { $0.failure?.code } == [nil, "insufficient-funds", "invalid-signature"])
-            #expect(body.note.contains("nonces are not checked"))
+            #expect(body.note.contains("pending transactions are not applied"))
             for transaction in [good, overdraw, forged] { #expect(await service.mempool.transaction(transaction.id) == nil) }
+        }
+    }
+
+    @Test("a used nonce and a non-member are answered before any signature is checked")
+    func cheapRefusalsFirst() async throws {
+        try await withRunningServer(server) { api in
+            let used = try service.consortium.forged(try service.consortium.transfer(from: 1, nonce: 1))  // nonce 1 of member 1 is committed
+            let stranger = try service.consortium.transfer(signer: service.consortium.outsider, nonce: 1)
+            let response = try await send(api, .post, "/v1/transactions/simulate", headers: binaryHeaders, body: batchBytes([used, stranger]))
+            let body = try decode(SimulateResponseBody.self, response)
+            #expect(body.results.map { $0.failure?.code } == ["bad-nonce", "not-a-member"])
+            #expect(body.results[0].failure?.message.contains("already used") == true)
         }
     }
 

@@ -44,7 +44,7 @@ public struct SimulateResponseBody: Codable, Sendable, Hashable {
     public var results: [SimulationResultBody]
 
     public static let note =
-        "simulated in order on the committed state as the next block; nonces are not checked and pending transactions are not applied first"
+        "simulated in order on the committed state as the next block; a nonce is checked only to be above the committed one, and pending transactions are not applied first"
 
     public init(height: UInt64, note: String, results: [SimulationResultBody]) {
         self.height = height
