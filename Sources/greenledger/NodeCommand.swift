@@ -35,7 +35,7 @@ struct NodeCommand: ParsableCommand {
             do { configuration = try NodeConfiguration.load(home: home) } catch { throw CLIError("\(error)") }
             // One node per home, before the store is opened twice: HOME/node.lock, held until
             // this process ends. HOME/node.pid tells `node stop` and `testnet status` its pid.
-            guard let homeLock = try NodeHomeLock(home: home) else {
+            guard let homeLock = try NodeHomeLock.acquire(home: home, waitingUpTo: 3) else {
                 let other = NodePIDFile(home: home).runningPID().map { " (pid \($0))" } ?? ""
                 throw CLIError("a node already runs on \(home)\(other); stop it with `greenledger node stop --home \(home)`")
             }

@@ -80,6 +80,19 @@ final class NodeHomeLock {
 
     deinit { close(descriptor) }
 
+    /// Takes the lock, waiting up to `seconds` for a holder that is exiting: a killed node's
+    /// lock outlives the pid it was seen under by a moment (its main thread is already a
+    /// zombie while its other threads still close its files), and a supervisor restarting it
+    /// at once must not be refused for that. Nil when the lock is still held after the wait.
+    static func acquire(home: String, waitingUpTo seconds: Double) throws -> NodeHomeLock? {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            if let lock = try NodeHomeLock(home: home) { return lock }
+            guard Date() < deadline else { return nil }
+            usleep(50_000)  // a bounded poll: flock offers no wait with a timeout
+        }
+    }
+
     /// True while some process holds `home`'s lock.
     static func isHeld(home: String) -> Bool {
         let path = URL(fileURLWithPath: home).appendingPathComponent("node.lock").path
